@@ -1,0 +1,1 @@
+"""Load benchmarks of a served Kliento; run with `python -m bench.run` (see bench/README.md)."""

@@ -1,0 +1,5 @@
+import sys
+
+from kliento.cli import main
+
+sys.exit(main())

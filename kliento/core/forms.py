@@ -1,0 +1,147 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import authenticate, password_validation
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from kliento.core import services
+from kliento.core.models import Organization, Team, User
+from kliento.core.permissions import Role
+
+
+class StyledForm:
+    """Gives every widget Bootstrap's classes, and marks invalid fields for screen readers too."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        for field in self.fields.values():  # type: ignore[attr-defined]
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select | forms.SelectMultiple):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+    def full_clean(self) -> None:
+        super().full_clean()  # type: ignore[misc]
+        for name in self.errors:  # type: ignore[attr-defined]
+            if name in self.fields:  # type: ignore[attr-defined]
+                widget = self.fields[name].widget  # type: ignore[attr-defined]
+                widget.attrs["class"] += " is-invalid"
+                widget.attrs["aria-invalid"] = "true"
+
+
+class SignInForm(StyledForm, forms.Form):
+    email = forms.EmailField(
+        label=_("Email"), widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, request: HttpRequest, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.request = request
+        self.user: User | None = None
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean() or {}
+        email, password = cleaned.get("email"), cleaned.get("password")
+        if not email or not password:
+            return cleaned
+        ip_address = self.request.META.get("REMOTE_ADDR")
+        if services.is_login_throttled(email=email, ip_address=ip_address):
+            raise forms.ValidationError(
+                _("Too many failed attempts. Wait a few minutes, or reset your password."), code="throttled"
+            )
+        user = authenticate(self.request, username=email, password=password)
+        if user is None:
+            services.record_failed_login(email=email, ip_address=ip_address)
+            raise forms.ValidationError(_("This email and password do not match an account."), code="invalid")
+        services.clear_failed_logins(email=email)
+        self.user = user  # type: ignore[assignment]
+        return cleaned
+
+
+class OrganizationSettingsForm(StyledForm, forms.ModelForm):
+    class Meta:
+        model = Organization
+        fields = [
+            "name",
+            "base_currency",
+            "default_locale",
+            "time_zone",
+            "default_region",
+            "record_visibility",
+        ]
+
+
+class InviteForm(StyledForm, forms.Form):
+    email = forms.EmailField(label=_("Email"))
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.SALESPERSON)
+
+    def __init__(self, *args: object, grantable: list[Role], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["role"].choices = [(role.value, role.label) for role in grantable]  # type: ignore[attr-defined]
+
+
+class RoleForm(StyledForm, forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+class ApiKeyForm(StyledForm, forms.Form):
+    name = forms.CharField(
+        label=_("Name"), max_length=100, help_text=_("What uses this key, e.g. “Website form”.")
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.VIEWER)
+
+    def __init__(self, *args: object, grantable: list[Role], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["role"].choices = [(role.value, role.label) for role in grantable]  # type: ignore[attr-defined]
+
+
+class TeamForm(StyledForm, forms.ModelForm):
+    class Meta:
+        model = Team
+        fields = ["name", "manager", "members"]
+        widgets = {"members": forms.SelectMultiple(attrs={"size": 8})}
+
+    def __init__(self, *args: object, users: list[User], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        user_ids = [user.pk for user in users]
+        self.fields["manager"].queryset = User.objects.filter(pk__in=user_ids)  # type: ignore[attr-defined]
+        self.fields["members"].queryset = User.objects.filter(pk__in=user_ids)  # type: ignore[attr-defined]
+
+    def validate_unique(self) -> None:
+        """Name clashes are the service's rule (it also checks trashed teams on restore)."""
+
+
+class ProfileForm(StyledForm, forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["full_name", "language", "time_zone"]
+
+
+class AcceptInvitationForm(StyledForm, forms.Form):
+    full_name = forms.CharField(label=_("Your name"), max_length=150)
+    password = forms.CharField(
+        label=_("Choose a password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args: object, email: str, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.email = email
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        password_validation.validate_password(password, User(email=self.email))
+        return password

@@ -1,0 +1,335 @@
+"""Every write of the core app: organizations, members, invitations, teams, API keys, sign-in throttling."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import hmac
+import secrets
+from collections.abc import Mapping
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from kliento.core.audit import create_record, move_to_trash, record_change, restore_from_trash, update_record
+from kliento.core.errors import DomainError, NotAllowed
+from kliento.core.models import (
+    ApiKey,
+    AuditEntry,
+    FailedLogin,
+    Invitation,
+    Membership,
+    Organization,
+    Team,
+    User,
+)
+from kliento.core.permissions import Permission, Role, roles_grantable_by
+from kliento.core.tenancy import active_organization
+
+INVITATION_LIFETIME = datetime.timedelta(days=7)
+API_KEY_TOUCH_INTERVAL = datetime.timedelta(minutes=1)
+
+
+def require(member: Membership, permission: Permission) -> None:
+    """Refuse unless the member's role allows the permission."""
+    if not member.can(permission):
+        raise NotAllowed(_("Your role does not allow this."))
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+# Organizations ------------------------------------------------------------------------------
+
+
+def unique_slug(name: str) -> str:
+    base = slugify(name)[:50] or "organization"
+    slug, suffix = base, 2
+    while Organization.objects.filter(slug=slug).exists():
+        slug, suffix = f"{base}-{suffix}", suffix + 1
+    return slug
+
+
+@transaction.atomic
+def create_organization(
+    *,
+    name: str,
+    owner: User,
+    slug: str | None = None,
+    base_currency: str = "USD",
+    default_locale: str = "en",
+    time_zone: str = "UTC",
+    default_region: str = "US",
+) -> Organization:
+    """A new organization with its first owner."""
+    organization = Organization(
+        name=name,
+        slug=slug or unique_slug(name),
+        base_currency=base_currency,
+        default_locale=default_locale,
+        time_zone=time_zone,
+        default_region=default_region,
+    )
+    organization.full_clean()
+    organization.save()
+    with active_organization(organization.pk):
+        record_change(
+            organization, action=AuditEntry.Action.CREATE, actor=owner, changes={"name": [None, name]}
+        )
+        create_record(Membership(organization=organization, user=owner, role=Role.OWNER), actor=owner)
+    return organization
+
+
+def update_organization(
+    *, organization: Organization, member: Membership, changes: Mapping[str, Any]
+) -> Organization:
+    """Change the organization's settings; only its owners and admins may."""
+    require(member, Permission.MANAGE_ORGANIZATION)
+    allowed = {"name", "base_currency", "default_locale", "time_zone", "default_region", "record_visibility"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise DomainError(_("This field cannot be changed here."), field=sorted(unknown)[0])
+    return update_record(organization, changes, actor=member.user)
+
+
+# Users and members --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_user(*, email: str, password: str | None, full_name: str = "", language: str = "") -> User:
+    email = User.objects.normalize_email(email).strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise DomainError(_("A user with this email already exists."), field="email")
+    user = User(email=email, full_name=full_name, language=language)
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    return user
+
+
+def _owner_count(organization_id: int) -> int:
+    return Membership.objects.active().filter(organization_id=organization_id, role=Role.OWNER).count()
+
+
+def change_member_role(*, membership: Membership, role: str, member: Membership) -> Membership:
+    """Give a member another role; only an owner touches owners, and the last owner stays one."""
+    require(member, Permission.MANAGE_MEMBERS)
+    if role not in Role.values:
+        raise DomainError(_("Unknown role."), field="role")
+    if Role.OWNER in (role, membership.role) and member.role != Role.OWNER:
+        raise NotAllowed(_("Only an owner can make or unmake an owner."))
+    if membership.role == Role.OWNER and role != Role.OWNER and _owner_count(membership.organization_id) <= 1:
+        raise DomainError(_("An organization needs at least one owner."), field="role")
+    return update_record(membership, {"role": role}, actor=member.user)
+
+
+def remove_member(*, membership: Membership, member: Membership) -> Membership:
+    """Take a member out of the organization; their records and history stay."""
+    require(member, Permission.MANAGE_MEMBERS)
+    if membership.role == Role.OWNER:
+        if member.role != Role.OWNER:
+            raise NotAllowed(_("Only an owner can remove an owner."))
+        if _owner_count(membership.organization_id) <= 1:
+            raise DomainError(_("An organization needs at least one owner."))
+    return update_record(membership, {"is_active": False}, actor=member.user)
+
+
+# Invitations --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def invite_member(*, email: str, role: str, member: Membership) -> tuple[Invitation, str]:
+    """Invite someone by email with a role; returns the invitation and its one-time token."""
+    require(member, Permission.MANAGE_MEMBERS)
+    if role not in roles_grantable_by(member.role):
+        raise NotAllowed(_("You cannot give this role."))
+    email = User.objects.normalize_email(email).strip().lower()
+    if Membership.objects.active().filter(user__email__iexact=email).exists():
+        raise DomainError(_("This person is already a member."), field="email")
+    Invitation.objects.filter(email__iexact=email, accepted_at=None, revoked_at=None).update(
+        revoked_at=timezone.now()
+    )
+    token = secrets.token_urlsafe(32)
+    invitation = create_record(
+        Invitation(
+            organization_id=member.organization_id,
+            email=email,
+            role=role,
+            token_hash=_token_hash(token),
+            expires_at=timezone.now() + INVITATION_LIFETIME,
+        ),
+        actor=member.user,
+    )
+    from kliento.core.tasks import send_invitation_email  # the task module imports this one
+
+    transaction.on_commit(lambda: send_invitation_email(invitation.pk, invitation.organization_id, token))
+    return invitation, token
+
+
+def pending_invitation(token: str) -> Invitation | None:
+    """The invitation behind a link, if it can still be accepted (any organization: no one is signed in)."""
+    invitation = (
+        Invitation.unscoped.select_related("organization").filter(token_hash=_token_hash(token)).first()
+    )
+    return invitation if invitation and invitation.is_pending else None
+
+
+@transaction.atomic
+def accept_invitation(*, invitation: Invitation, user: User) -> Membership:
+    """Join the invitation's organization with its role (again, if the user had been removed)."""
+    if not invitation.is_pending:
+        raise DomainError(_("This invitation has expired or was already used."))
+    if user.email.lower() != invitation.email.lower():
+        raise DomainError(_("This invitation was sent to another email address."), field="email")
+    with active_organization(invitation.organization_id):
+        membership = Membership.objects.filter(user=user).first()
+        if membership is None:
+            membership = create_record(
+                Membership(organization_id=invitation.organization_id, user=user, role=invitation.role),
+                actor=user,
+            )
+        else:
+            membership = update_record(membership, {"role": invitation.role, "is_active": True}, actor=user)
+        invitation.accepted_at = timezone.now()
+        invitation.save(update_fields=["accepted_at", "updated_at"])
+    return membership
+
+
+def revoke_invitation(*, invitation: Invitation, member: Membership) -> Invitation:
+    require(member, Permission.MANAGE_MEMBERS)
+    return update_record(invitation, {"revoked_at": timezone.now()}, actor=member.user)
+
+
+# Teams --------------------------------------------------------------------------------------
+
+
+def create_team(*, name: str, member: Membership, manager: User | None = None) -> Team:
+    require(member, Permission.MANAGE_TEAMS)
+    _check_team_name_free(name)
+    return create_record(
+        Team(organization_id=member.organization_id, name=name, manager=manager), actor=member.user
+    )
+
+
+def _check_team_name_free(name: str, *, team: Team | None = None) -> None:
+    others = Team.objects.filter(name__iexact=name.strip())
+    if team is not None:
+        others = others.exclude(pk=team.pk)
+    if others.exists():
+        raise DomainError(_("A team with this name already exists."), field="name")
+
+
+def update_team(*, team: Team, member: Membership, changes: Mapping[str, Any]) -> Team:
+    require(member, Permission.MANAGE_TEAMS)
+    if "name" in changes:
+        _check_team_name_free(changes["name"], team=team)
+    return update_record(team, changes, actor=member.user)
+
+
+@transaction.atomic
+def set_team_members(*, team: Team, users: list[User], member: Membership) -> Team:
+    require(member, Permission.MANAGE_TEAMS)
+    before = sorted(team.members.values_list("pk", flat=True))
+    team.members.set(users)
+    after = sorted(user.pk for user in users)
+    if before != after:
+        record_change(
+            team, action=AuditEntry.Action.UPDATE, actor=member.user, changes={"members": [before, after]}
+        )
+    return team
+
+
+def delete_team(*, team: Team, member: Membership) -> None:
+    require(member, Permission.MANAGE_TEAMS)
+    move_to_trash(team, actor=member.user)
+
+
+def restore_team(*, team: Team, member: Membership) -> None:
+    require(member, Permission.MANAGE_TEAMS)
+    _check_team_name_free(team.name, team=team)
+    restore_from_trash(team, actor=member.user)
+
+
+# API keys -----------------------------------------------------------------------------------
+
+
+API_KEY_PREFIX = "kl_"
+
+
+def create_api_key(*, name: str, role: str, member: Membership) -> tuple[ApiKey, str]:
+    """A new key with a role no higher than the creator may grant; the secret is returned once."""
+    require(member, Permission.MANAGE_API_KEYS)
+    if role not in roles_grantable_by(member.role):
+        raise NotAllowed(_("You cannot give this role."))
+    prefix = secrets.token_hex(4)
+    secret = secrets.token_urlsafe(32)
+    raw_key = f"{API_KEY_PREFIX}{prefix}_{secret}"
+    key = create_record(
+        ApiKey(
+            organization_id=member.organization_id,
+            name=name,
+            role=role,
+            prefix=prefix,
+            key_hash=_token_hash(raw_key),
+        ),
+        actor=member.user,
+    )
+    return key, raw_key
+
+
+def revoke_api_key(*, key: ApiKey, member: Membership) -> ApiKey:
+    require(member, Permission.MANAGE_API_KEYS)
+    if key.revoked_at is not None:
+        return key
+    return update_record(key, {"revoked_at": timezone.now()}, actor=member.user)
+
+
+def authenticate_api_key(raw_key: str) -> ApiKey | None:
+    """The active key for a presented secret, compared in constant time; records its use."""
+    if not raw_key.startswith(API_KEY_PREFIX) or raw_key.count("_") < 2:
+        return None
+    prefix = raw_key[len(API_KEY_PREFIX) :].split("_", 1)[0]
+    key = ApiKey.unscoped.select_related("organization", "created_by").filter(prefix=prefix).first()
+    if key is None or key.revoked_at is not None:
+        return None
+    if not hmac.compare_digest(key.key_hash, _token_hash(raw_key)):
+        return None
+    now = timezone.now()
+    # Recording every request would turn each API read into a write; a minute's precision is enough.
+    if key.last_used_at is None or now - key.last_used_at > API_KEY_TOUCH_INTERVAL:
+        ApiKey.unscoped.filter(pk=key.pk).update(last_used_at=now)
+        key.last_used_at = now
+    return key
+
+
+# Sign-in throttling -------------------------------------------------------------------------
+
+
+def _recent_failures() -> Any:
+    since = timezone.now() - datetime.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+    return FailedLogin.objects.filter(attempted_at__gte=since)
+
+
+def is_login_throttled(*, email: str, ip_address: str | None) -> bool:
+    """Whether too many recent failures came for this address or from this IP."""
+    limit = settings.LOGIN_FAILURE_LIMIT
+    recent = _recent_failures()
+    if recent.filter(email=email.strip().lower()).count() >= limit:
+        return True
+    return bool(ip_address) and recent.filter(ip_address=ip_address).count() >= limit * 4
+
+
+def record_failed_login(*, email: str, ip_address: str | None) -> None:
+    FailedLogin.objects.create(email=email.strip().lower()[:254], ip_address=ip_address or None)
+    # Keep the table small: what is older than the window no longer counts.
+    cutoff = timezone.now() - datetime.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+    FailedLogin.objects.filter(attempted_at__lt=cutoff).delete()
+
+
+def clear_failed_logins(*, email: str) -> None:
+    FailedLogin.objects.filter(email=email.strip().lower()).delete()

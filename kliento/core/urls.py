@@ -1,0 +1,56 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
+
+from kliento.core import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("accounts/login/", views.sign_in, name="login"),
+    path("accounts/logout/", views.sign_out, name="logout"),
+    path("accounts/profile/", views.profile, name="profile"),
+    path(
+        "accounts/password-reset/",
+        auth_views.PasswordResetView.as_view(
+            template_name="core/password_reset_form.html",
+            email_template_name="core/email/password_reset.txt",
+            subject_template_name="core/email/password_reset_subject.txt",
+            success_url=reverse_lazy("core:password-reset-done"),
+        ),
+        name="password-reset",
+    ),
+    path(
+        "accounts/password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(template_name="core/password_reset_done.html"),
+        name="password-reset-done",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="core/password_reset_confirm.html",
+            success_url=reverse_lazy("core:password-reset-complete"),
+        ),
+        name="password-reset-confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(template_name="core/password_reset_complete.html"),
+        name="password-reset-complete",
+    ),
+    path("invitations/<str:token>/", views.invitation_accept, name="invitation-accept"),
+    path("settings/organization/", views.organization_settings, name="organization-settings"),
+    path("settings/members/", views.members, name="members"),
+    path("settings/members/<int:membership_id>/role/", views.member_change_role, name="member-change-role"),
+    path("settings/members/<int:membership_id>/remove/", views.member_remove, name="member-remove"),
+    path(
+        "settings/invitations/<int:invitation_id>/revoke/", views.invitation_revoke, name="invitation-revoke"
+    ),
+    path("settings/teams/", views.teams, name="teams"),
+    path("settings/teams/<int:team_id>/", views.team_edit, name="team-edit"),
+    path("settings/teams/<int:team_id>/delete/", views.team_delete, name="team-delete"),
+    path("settings/api-keys/", views.api_keys, name="api-keys"),
+    path("settings/api-keys/<int:key_id>/revoke/", views.api_key_revoke, name="api-key-revoke"),
+    path("trash/", views.trash, name="trash"),
+    path("trash/<str:record_type>/<int:record_id>/restore/", views.trash_restore, name="trash-restore"),
+    path("settings/audit/", views.audit_log, name="audit-log"),
+]

@@ -1,0 +1,384 @@
+"""Pages of the core app: sign-in, invitations, organization settings, members, teams, API keys, trash."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kliento.core import selectors, services
+from kliento.core.audit import history_of
+from kliento.core.errors import DomainError, NotAllowed
+from kliento.core.forms import (
+    AcceptInvitationForm,
+    ApiKeyForm,
+    InviteForm,
+    OrganizationSettingsForm,
+    ProfileForm,
+    RoleForm,
+    SignInForm,
+    TeamForm,
+)
+from kliento.core.models import User
+from kliento.core.permissions import Permission, roles_grantable_by
+from kliento.core.trash import trashable, trashables
+
+View = Callable[..., HttpResponse]
+
+
+def member_required(permission: Permission | None = None) -> Callable[[View], View]:
+    """Signed in, inside an organization, and (if given) allowed the permission; else refuse."""
+
+    def decorate(view: View) -> View:
+        @functools.wraps(view)
+        @login_required
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            member = request.member  # type: ignore[attr-defined]
+            if member is None:
+                return render(request, "core/no_organization.html", status=403)
+            if permission is not None and not member.can(permission):
+                raise PermissionDenied
+            try:
+                return view(request, *args, **kwargs)
+            except NotAllowed as error:
+                raise PermissionDenied(str(error)) from error
+
+        return wrapper
+
+    return decorate
+
+
+def apply_form_error(form: Any, error: DomainError | ValidationError) -> None:
+    """Show a service's refusal on the form, on the field it names when the form has it."""
+    if isinstance(error, ValidationError):
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, error)
+        return
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+# Sign-in ------------------------------------------------------------------------------------
+
+
+def sign_in(request: HttpRequest) -> HttpResponse:
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = ""
+    if request.user.is_authenticated and request.method == "GET":
+        return redirect(next_url or "web:home")
+    form = SignInForm(request, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        login(request, form.user)  # type: ignore[arg-type]
+        return redirect(next_url or "web:home")
+    return render(
+        request, "core/sign_in.html", {"form": form, "next": next_url}, status=400 if form.errors else 200
+    )
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.info(request, _("You have signed out."))
+    return redirect("core:login")
+
+
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = services.pending_invitation(token)
+    if invitation is None:
+        return render(request, "core/invitation_invalid.html", status=404)
+    existing = User.objects.filter(email__iexact=invitation.email).first()
+    if existing is not None:
+        if not request.user.is_authenticated or request.user.pk != existing.pk:
+            messages.info(
+                request, _("Sign in as %(email)s to accept the invitation.") % {"email": invitation.email}
+            )
+            return redirect(f"{reverse('core:login')}?next={request.path}")
+        if request.method == "POST":
+            services.accept_invitation(invitation=invitation, user=existing)
+            request.session["organization_id"] = invitation.organization_id
+            return redirect("web:home")
+        return render(request, "core/invitation_accept.html", {"invitation": invitation, "form": None})
+    form = AcceptInvitationForm(request.POST or None, email=invitation.email)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.create_user(
+                email=invitation.email,
+                password=form.cleaned_data["password"],
+                full_name=form.cleaned_data["full_name"],
+            )
+            services.accept_invitation(invitation=invitation, user=user)
+        except DomainError as error:
+            apply_form_error(form, error)
+        else:
+            login(request, user, backend="kliento.core.auth.EmailBackend")
+            request.session["organization_id"] = invitation.organization_id
+            messages.success(request, _("Welcome to %(name)s.") % {"name": invitation.organization.name})
+            return redirect("web:home")
+    return render(request, "core/invitation_accept.html", {"invitation": invitation, "form": form})
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        if form.cleaned_data["language"]:
+            response = redirect("core:profile")
+            response.set_cookie("kliento_language", form.cleaned_data["language"], samesite="Lax")
+            messages.success(request, _("Your profile was saved."))
+            return response
+        messages.success(request, _("Your profile was saved."))
+        return redirect("core:profile")
+    return render(request, "core/profile.html", {"form": form})
+
+
+# Organization settings ----------------------------------------------------------------------
+
+
+@member_required(Permission.MANAGE_ORGANIZATION)
+def organization_settings(request: HttpRequest) -> HttpResponse:
+    organization = request.organization  # type: ignore[attr-defined]
+    form = OrganizationSettingsForm(request.POST or None, instance=organization)
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        organization.refresh_from_db()
+        try:
+            services.update_organization(organization=organization, member=request.member, changes=changes)  # type: ignore[attr-defined]
+        except (DomainError, ValidationError) as error:
+            apply_form_error(form, error)
+        else:
+            messages.success(request, _("Settings saved."))
+            return redirect("core:organization-settings")
+    return render(
+        request, "core/organization_settings.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+# Members ------------------------------------------------------------------------------------
+
+
+@member_required(Permission.VIEW_MEMBERS)
+def members(request: HttpRequest) -> HttpResponse:
+    member = request.member  # type: ignore[attr-defined]
+    grantable = roles_grantable_by(member.role)
+    invite_form = InviteForm(request.POST or None, grantable=grantable)
+    if request.method == "POST":
+        if not member.can(Permission.MANAGE_MEMBERS):
+            raise PermissionDenied
+        if invite_form.is_valid():
+            try:
+                services.invite_member(
+                    email=invite_form.cleaned_data["email"],
+                    role=invite_form.cleaned_data["role"],
+                    member=member,
+                )
+            except DomainError as error:
+                apply_form_error(invite_form, error)
+            else:
+                messages.success(
+                    request, _("Invitation sent to %(email)s.") % {"email": invite_form.cleaned_data["email"]}
+                )
+                return redirect("core:members")
+    can_manage = member.can(Permission.MANAGE_MEMBERS)
+    context = {
+        "memberships": selectors.members_of_organization(),
+        "invitations": selectors.pending_invitations() if can_manage else [],
+        "invite_form": invite_form,
+        "can_manage": can_manage,
+        "grantable_roles": grantable,
+    }
+    return render(request, "core/members.html", context, status=400 if invite_form.errors else 200)
+
+
+@member_required(Permission.MANAGE_MEMBERS)
+@require_POST
+def member_change_role(request: HttpRequest, membership_id: int) -> HttpResponse:
+    member = request.member  # type: ignore[attr-defined]
+    membership = selectors.access_membership(member=member, membership_id=membership_id)
+    form = RoleForm(request.POST)
+    if form.is_valid():
+        try:
+            services.change_member_role(membership=membership, role=form.cleaned_data["role"], member=member)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is now %(role)s.")
+                % {"name": membership.user, "role": membership.get_role_display()},
+            )
+    return redirect("core:members")
+
+
+@member_required(Permission.MANAGE_MEMBERS)
+@require_POST
+def member_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
+    member = request.member  # type: ignore[attr-defined]
+    membership = selectors.access_membership(member=member, membership_id=membership_id)
+    try:
+        services.remove_member(membership=membership, member=member)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("%(name)s was removed from the organization.") % {"name": membership.user}
+        )
+    return redirect("core:members")
+
+
+@member_required(Permission.MANAGE_MEMBERS)
+@require_POST
+def invitation_revoke(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    invitation = selectors.pending_invitations().filter(pk=invitation_id).first()
+    if invitation is None:
+        raise Http404
+    services.revoke_invitation(invitation=invitation, member=request.member)  # type: ignore[attr-defined]
+    messages.success(request, _("Invitation withdrawn."))
+    return redirect("core:members")
+
+
+# Teams --------------------------------------------------------------------------------------
+
+
+def _member_users() -> list[User]:
+    return [membership.user for membership in selectors.members_of_organization()]
+
+
+@member_required(Permission.VIEW_MEMBERS)
+def teams(request: HttpRequest) -> HttpResponse:
+    member = request.member  # type: ignore[attr-defined]
+    can_manage = member.can(Permission.MANAGE_TEAMS)
+    form = TeamForm(request.POST or None, users=_member_users() if can_manage else [])
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                team = services.create_team(
+                    name=form.cleaned_data["name"], manager=form.cleaned_data["manager"], member=member
+                )
+                services.set_team_members(team=team, users=list(form.cleaned_data["members"]), member=member)
+            except (DomainError, ValidationError) as error:
+                apply_form_error(form, error)
+            else:
+                messages.success(request, _("Team %(name)s created.") % {"name": team.name})
+                return redirect("core:teams")
+    context = {"teams": selectors.teams_of_organization(), "form": form, "can_manage": can_manage}
+    return render(request, "core/teams.html", context, status=400 if form.errors else 200)
+
+
+@member_required(Permission.MANAGE_TEAMS)
+def team_edit(request: HttpRequest, team_id: int) -> HttpResponse:
+    member = request.member  # type: ignore[attr-defined]
+    team = selectors.access_team(member=member, team_id=team_id)
+    form = TeamForm(request.POST or None, instance=team, users=_member_users())
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_team(
+                team=team,
+                member=member,
+                changes={"name": form.cleaned_data["name"], "manager": form.cleaned_data["manager"]},
+            )
+            services.set_team_members(team=team, users=list(form.cleaned_data["members"]), member=member)
+        except (DomainError, ValidationError) as error:
+            apply_form_error(form, error)
+        else:
+            messages.success(request, _("Team saved."))
+            return redirect("core:teams")
+    context = {"team": team, "form": form, "history": history_of(team)[:50]}
+    return render(request, "core/team_edit.html", context, status=400 if form.errors else 200)
+
+
+@member_required(Permission.MANAGE_TEAMS)
+@require_POST
+def team_delete(request: HttpRequest, team_id: int) -> HttpResponse:
+    team = selectors.access_team(member=request.member, team_id=team_id)  # type: ignore[attr-defined]
+    services.delete_team(team=team, member=request.member)  # type: ignore[attr-defined]
+    messages.success(request, _("Team %(name)s moved to the trash.") % {"name": team.name})
+    return redirect("core:teams")
+
+
+# API keys -----------------------------------------------------------------------------------
+
+
+@member_required(Permission.MANAGE_API_KEYS)
+def api_keys(request: HttpRequest) -> HttpResponse:
+    member = request.member  # type: ignore[attr-defined]
+    form = ApiKeyForm(request.POST or None, grantable=roles_grantable_by(member.role))
+    new_key = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _key, new_key = services.create_api_key(
+                name=form.cleaned_data["name"], role=form.cleaned_data["role"], member=member
+            )
+        except (DomainError, ValidationError) as error:
+            apply_form_error(form, error)
+        else:
+            form = ApiKeyForm(grantable=roles_grantable_by(member.role))
+    context = {"keys": selectors.api_keys_of_organization(), "form": form, "new_key": new_key}
+    return render(request, "core/api_keys.html", context, status=400 if form.errors else 200)
+
+
+@member_required(Permission.MANAGE_API_KEYS)
+@require_POST
+def api_key_revoke(request: HttpRequest, key_id: int) -> HttpResponse:
+    key = selectors.access_api_key(member=request.member, key_id=key_id)  # type: ignore[attr-defined]
+    services.revoke_api_key(key=key, member=request.member)  # type: ignore[attr-defined]
+    messages.success(request, _("API key %(name)s revoked.") % {"name": key.name})
+    return redirect("core:api-keys")
+
+
+# Trash and audit ----------------------------------------------------------------------------
+
+
+@member_required()
+def trash(request: HttpRequest) -> HttpResponse:
+    member = request.member  # type: ignore[attr-defined]
+    sections = []
+    for entry in trashables():
+        if not member.can(entry.restore_permission):
+            continue
+        rows = entry.rows_in_trash().select_related("deleted_by").order_by("-deleted_at")[:200]
+        sections.append({"trashable": entry, "rows": rows})
+    return render(request, "core/trash.html", {"sections": sections})
+
+
+@member_required()
+@require_POST
+def trash_restore(request: HttpRequest, record_type: str, record_id: int) -> HttpResponse:
+    member = request.member  # type: ignore[attr-defined]
+    entry = trashable(record_type)
+    if entry is None:
+        raise Http404
+    if not member.can(entry.restore_permission):
+        raise PermissionDenied
+    record = entry.rows_in_trash().filter(pk=record_id).first()
+    if record is None:
+        raise Http404
+    try:
+        entry.restore(record, member)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("%(record)s restored.") % {"record": record})
+    return redirect("core:trash")
+
+
+@member_required(Permission.VIEW_AUDIT)
+def audit_log(request: HttpRequest) -> HttpResponse:
+    entries = selectors.recent_audit_entries(member=request.member)  # type: ignore[attr-defined]
+    return render(request, "core/audit_log.html", {"entries": entries})

@@ -1,0 +1,143 @@
+"""Deterministic, multilingual demo data: the same seed always gives the same organization.
+
+Later capabilities add their own generators to `DEMO_STEPS`; each is given the organization,
+its members and a seeded random generator, and reports what it created.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from kliento.core.audit import create_record
+from kliento.core.models import Membership, Organization, Team, User
+from kliento.core.permissions import Role
+from kliento.core.services import create_organization, create_user
+from kliento.core.tenancy import active_organization
+
+DEMO_ORGANIZATION = {"name": "Demo Trading Co.", "slug": "demo"}
+DEMO_OWNER_EMAIL = "owner@demo.kliento.test"
+DEMO_PASSWORD = "kliento-demo"
+DEMO_DOMAIN = "demo.kliento.test"
+
+# Given and family names by language, written as people of that language write them.
+NAMES: dict[str, tuple[list[str], list[str]]] = {
+    "en": (
+        ["Emma", "Oliver", "Ava", "James", "Sophia", "Liam"],
+        ["Smith", "Johnson", "Brown", "Taylor", "Clark"],
+    ),
+    "zh-hans": (["伟", "芳", "娜", "敏", "静", "磊", "洋"], ["王", "李", "张", "刘", "陈", "杨"]),
+    "ar": (
+        ["محمد", "فاطمة", "أحمد", "ليلى", "يوسف", "مريم"],
+        ["العلي", "الحسن", "المصري", "الخطيب", "الشامي"],
+    ),
+    "fil": (
+        ["Juan", "Maria", "Jose", "Andrea", "Paolo", "Ligaya"],
+        ["Santos", "Reyes", "Cruz", "Bautista", "Garcia"],
+    ),
+    "es": (
+        ["Lucía", "Mateo", "Sofía", "Hugo", "Valentina", "Diego"],
+        ["García", "Martínez", "López", "Sánchez"],
+    ),
+    "ru": (
+        ["Анна", "Иван", "Мария", "Дмитрий", "Ольга", "Сергей"],
+        ["Иванов", "Смирнова", "Кузнецов", "Попова"],
+    ),
+}
+TEAM_NAMES = ["North", "South", "Key accounts"]
+
+
+def person_name(rng: random.Random, language: str) -> str:
+    given, family = NAMES[language]
+    first, last = rng.choice(given), rng.choice(family)
+    # Chinese names are written family name first, without a space.
+    return f"{last}{first}" if language == "zh-hans" else f"{first} {last}"
+
+
+@dataclass
+class DemoResult:
+    organization: Organization
+    owner_email: str
+    created_users: list[User] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def summary_lines(self) -> list[str]:
+        return [f"{name}: {count}" for name, count in self.counts.items()]
+
+
+DemoStep = Callable[[Organization, list[Membership], random.Random, DemoResult], None]
+DEMO_STEPS: list[DemoStep] = []
+
+
+def _demo_organization(slug: str | None) -> tuple[Organization, User]:
+    if slug:
+        organization = Organization.objects.get(slug=slug)
+        with active_organization(organization.pk):
+            owner = Membership.objects.filter(role=Role.OWNER).select_related("user").order_by("id").first()
+        if owner is None:
+            raise SystemExit(f"kliento: organization {slug!r} has no owner")
+        return organization, owner.user
+    organization = Organization.objects.filter(slug=DEMO_ORGANIZATION["slug"]).first()
+    owner_user = User.objects.filter(email=DEMO_OWNER_EMAIL).first()
+    if owner_user is None:
+        owner_user = create_user(email=DEMO_OWNER_EMAIL, password=DEMO_PASSWORD, full_name="Olivia Owner")
+    if organization is None:
+        organization = create_organization(
+            name=DEMO_ORGANIZATION["name"],
+            slug=DEMO_ORGANIZATION["slug"],
+            owner=owner_user,
+            base_currency="USD",
+        )
+    return organization, owner_user
+
+
+def _demo_members(
+    organization: Organization, rng: random.Random, count: int, result: DemoResult
+) -> list[Membership]:
+    roles = [role for role in Role if role != Role.OWNER]
+    languages = list(NAMES)
+    wanted = max(count, len(roles))
+    for index in range(wanted):
+        role = roles[index % len(roles)]
+        language = languages[index % len(languages)]
+        email = f"{role.value.replace('_', '-')}{index // len(roles) or ''}@{DEMO_DOMAIN}"
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = create_user(
+                email=email, password=DEMO_PASSWORD, full_name=person_name(rng, language), language=language
+            )
+            result.created_users.append(user)
+        if not Membership.objects.filter(user=user).exists():
+            create_record(Membership(organization=organization, user=user, role=role), actor=None)
+    return list(Membership.objects.active().select_related("user").order_by("id"))
+
+
+def _demo_teams(organization: Organization, members: list[Membership]) -> None:
+    sellers = [m.user for m in members if m.role in (Role.SALESPERSON, Role.SUPPORT_AGENT, Role.MARKETER)]
+    managers = [m.user for m in members if m.role == Role.SALES_MANAGER] or [members[0].user]
+    for index, name in enumerate(TEAM_NAMES):
+        team = Team.objects.filter(name=name).first()
+        if team is None:
+            team = create_record(
+                Team(organization=organization, name=name, manager=managers[index % len(managers)]),
+                actor=None,
+            )
+        team.members.set(sellers[index :: len(TEAM_NAMES)])
+
+
+@transaction.atomic
+def load_demo(*, organization_slug: str | None = None, seed: int = 42, users: int = 12) -> DemoResult:
+    """Create (or complete) the demo organization; running it again adds nothing twice."""
+    rng = random.Random(seed)
+    organization, owner = _demo_organization(organization_slug)
+    result = DemoResult(organization=organization, owner_email=owner.email)
+    with active_organization(organization.pk):
+        members = _demo_members(organization, rng, users, result)
+        _demo_teams(organization, members)
+        for step in DEMO_STEPS:
+            step(organization, members, rng, result)
+        result.counts = {"members": len(members), "teams": Team.objects.count(), **result.counts}
+    return result
