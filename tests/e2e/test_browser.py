@@ -1,0 +1,96 @@
+"""Kliento in a real browser: signing in, switching language, and pages free of script and CSP errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import ConsoleMessage, Error, Page, expect
+
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.e2e
+
+TIMEOUT = 5_000  # milliseconds
+SIGN_IN_PATH = "/accounts/login/"
+PAGES = [
+    "/",
+    "/settings/members/",
+    "/settings/teams/",
+    "/settings/api-keys/",
+    "/settings/organization/",
+    "/trash/",
+]
+
+
+def sign_in(page: Page, server_url: str, email: str, password: str) -> None:
+    page.goto(server_url + SIGN_IN_PATH)
+    page.locator("input[name=email]").fill(email)
+    page.locator("input[name=password]").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def home_link(page: Page):
+    return page.locator('#main-nav a.nav-link[href="/"]')
+
+
+def choose_language(page: Page, code: str) -> None:
+    with page.expect_navigation(timeout=TIMEOUT):
+        page.locator("#language-select").select_option(code)
+
+
+def test_signing_in_and_switching_to_arabic_and_back(
+    page: Page, server_url: str, alice, screenshots_dir: Path
+):
+    sign_in(page, server_url, "alice@acme.test", PASSWORD)
+    expect(page.get_by_test_id("organization-menu")).to_contain_text("Acme", timeout=TIMEOUT)
+    html = page.locator("html")
+    expect(html).to_have_attribute("dir", "ltr", timeout=TIMEOUT)
+    expect(home_link(page)).to_have_text("Home", timeout=TIMEOUT)
+    page.screenshot(path=screenshots_dir / "e2e-home-en.png", full_page=True)
+
+    choose_language(page, "ar")
+    expect(html).to_have_attribute("dir", "rtl", timeout=TIMEOUT)
+    expect(html).to_have_attribute("lang", "ar", timeout=TIMEOUT)
+    expect(page.get_by_test_id("organization-menu")).to_contain_text("Acme", timeout=TIMEOUT)
+    page.screenshot(path=screenshots_dir / "e2e-home-ar.png", full_page=True)
+    expect(home_link(page)).not_to_have_text("Home", timeout=TIMEOUT)
+
+    choose_language(page, "en")
+    expect(html).to_have_attribute("dir", "ltr", timeout=TIMEOUT)
+    expect(html).to_have_attribute("lang", "en", timeout=TIMEOUT)
+    expect(home_link(page)).to_have_text("Home", timeout=TIMEOUT)
+
+
+def test_a_wrong_password_shows_a_form_error(page: Page, server_url: str, alice):
+    sign_in(page, server_url, "alice@acme.test", "not the password")
+    expect(page.get_by_role("alert")).to_contain_text(
+        "This email and password do not match an account.", timeout=TIMEOUT
+    )
+    assert page.url == server_url + SIGN_IN_PATH
+    expect(page.get_by_test_id("organization-menu")).to_have_count(0)
+
+
+def test_pages_have_no_console_errors_or_csp_violations(page: Page, server_url: str, alice):
+    problems: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            problems.append(f"{page.url}: console error: {message.text} {message.location.get('url', '')}")
+
+    def on_page_error(error: Error) -> None:
+        problems.append(f"{page.url}: page error: {error}")
+
+    page.on("console", on_console)
+    page.on("pageerror", on_page_error)
+    sign_in(page, server_url, "alice@acme.test", PASSWORD)
+    expect(page.get_by_test_id("organization-menu")).to_contain_text("Acme", timeout=TIMEOUT)
+
+    for path in PAGES:
+        response = page.goto(server_url + path, wait_until="load")
+        assert response is not None, path
+        assert response.status == 200, f"{path} answered {response.status}"
+        expect(page.locator("main")).to_be_visible(timeout=TIMEOUT)
+        page.wait_for_load_state("networkidle", timeout=TIMEOUT)
+
+    assert problems == [], "\n".join(problems)
