@@ -1,0 +1,5 @@
+"""API of customer cards (in progress)."""
+
+from ninja import Router
+
+router = Router(tags=["customers"])
