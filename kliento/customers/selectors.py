@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, FloatField, Q, QuerySet, Value
+from django.db import connections
+from django.db.models import BooleanField, Count, FloatField, Q, QuerySet, TextField, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce
 from django.http import Http404
@@ -200,13 +202,14 @@ def filtered_customers(query: ListQuery, *, member: Membership) -> tuple[QuerySe
         if definition.field_type in NUMERIC_TYPES:
             queryset = queryset.alias(**{alias: Cast(text, FloatField())})
         elif definition.field_type == CustomField.FieldType.MULTI_CHOICE:
-            queryset = queryset.filter(**{f"custom_fields__{definition.key}__contains": value})
+            queryset = _holding_choices(queryset, definition.key, value)
             continue
         elif definition.field_type == CustomField.FieldType.BOOLEAN:
             queryset = queryset.filter(**{f"custom_fields__{definition.key}": value})
             continue
         else:
-            queryset = queryset.alias(**{alias: text})
+            # As plain text: a JSON key's own lookups would parse the value as JSON on SQLite.
+            queryset = queryset.alias(**{alias: Cast(text, TextField())})
         lookup = {"eq": "exact", "min": "gte", "max": "lte"}[bound]
         queryset = queryset.filter(**{f"{alias}__{lookup}": value})
     if query.sort in SORTS:
@@ -219,10 +222,26 @@ def filtered_customers(query: ListQuery, *, member: Membership) -> tuple[QuerySe
     sort_value = (
         Coalesce(Cast(text, FloatField()), Value(-1e300))
         if definition.field_type in NUMERIC_TYPES
-        else Coalesce(text, Value(""))
+        else Coalesce(text, Value(""), output_field=TextField())
     )
     queryset = queryset.annotate(cf_sort=sort_value)
     return queryset, ["-cf_sort", "-id"] if descending else ["cf_sort", "id"]
+
+
+def _holding_choices(queryset: QuerySet, key: str, choices: list[str]) -> QuerySet:
+    """Rows whose multi-choice custom field holds every one of `choices`."""
+    if connections[queryset.db].features.supports_json_field_contains:
+        return queryset.filter(**{f"custom_fields__{key}__contains": choices})
+    column = f'"{queryset.model._meta.db_table}"."custom_fields"'  # SQLite has no JSON containment
+    for choice in choices:
+        queryset = queryset.filter(
+            RawSQL(
+                f"EXISTS (SELECT 1 FROM json_each({column}, %s) WHERE json_each.value = %s)",
+                (f'$."{key}"', choice),
+                output_field=BooleanField(),
+            )
+        )
+    return queryset
 
 
 def access_contact(*, member: Membership, contact_id: int, write: bool = False) -> Contact:

@@ -500,6 +500,24 @@ def _tags_named(names: Iterable[str], member: Membership) -> list[Tag]:
     return tags
 
 
+def create_tag(*, member: Membership, name: str, color: str = "#6c757d") -> Tag:
+    """A new tag; names are unique in the organization whatever their case."""
+    require(member, Permission.EDIT_CUSTOMERS)
+    name = name.strip()
+    if name and Tag.objects.filter(name__iexact=name).exists():
+        raise ValidationError({"name": [_("A tag with this name already exists.")]})
+    tag = Tag(organization_id=member.organization_id, name=name, color=color)
+    return create_record(tag, actor=member.user)
+
+
+@transaction.atomic
+def delete_tag(*, member: Membership, tag: Tag) -> None:
+    """Delete a tag for good; the customers that carried it lose only the tag."""
+    require(member, Permission.DELETE_CUSTOMERS)
+    record_change(tag, action=AuditEntry.Action.PURGE, actor=member.user)
+    tag.delete()
+
+
 def _set_tags(record: Contact | Company, names: Iterable[str], member: Membership) -> dict[str, Any]:
     before = sorted(record.tags.values_list("name", flat=True))
     tags = _tags_named(names, member)
@@ -569,6 +587,57 @@ def bulk_update_contacts(
         actor_label=str(member.user),
         record_type="customers.contact",
         record_label=_("%(count)s contacts") % {"count": len(ids)},
+        changes={"action": action, "value": value, "count": len(ids), "ids": ids[:1000]},
+        created_by=member.user,
+    )
+    return len(ids)
+
+
+@transaction.atomic
+def bulk_update_companies(
+    *, company_ids: Sequence[int], member: Membership, action: str, value: Any = None
+) -> int:
+    """Apply one action to a selection of visible companies; one audit entry with the count."""
+    require(member, Permission.DELETE_CUSTOMERS if action == "trash" else Permission.EDIT_CUSTOMERS)
+    companies = Company.objects.visible_to(member).filter(pk__in=list(company_ids)[:10000])
+    ids = list(companies.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    selected = Company.objects.filter(pk__in=ids)
+    now = timezone.now()
+    if action == "assign_owner":
+        _check_owner(value)
+        selected.update(owner_id=value, updated_by=member.user, updated_at=now)
+    elif action in ("add_tag", "remove_tag"):
+        tag = _tags_named([value], member)
+        if not tag:
+            raise ValidationError({"value": [_("Name the tag.")]})
+        through = Company.tags.through
+        if action == "add_tag":
+            existing = set(
+                through.objects.filter(tag=tag[0], company_id__in=ids).values_list("company_id", flat=True)
+            )
+            through.objects.bulk_create([through(company_id=i, tag=tag[0]) for i in ids if i not in existing])
+        else:
+            through.objects.filter(tag=tag[0], company_id__in=ids).delete()
+        selected.update(updated_by=member.user, updated_at=now)
+    elif action == "change_stage":
+        for company in selected:
+            if company.lifecycle_stage != value:
+                change_lifecycle_stage(
+                    customer=company, to_stage=value, actor=member.user, reason=_("Bulk change")
+                )
+    elif action == "trash":
+        selected.update(deleted_at=now, deleted_by=member.user, updated_at=now)
+    else:
+        raise ValidationError({"action": [_("Unknown bulk action.")]})
+    AuditEntry.objects.create(
+        organization_id=member.organization_id,
+        action=AuditEntry.Action.BULK,
+        actor=member.user,
+        actor_label=str(member.user),
+        record_type="customers.company",
+        record_label=_("%(count)s companies") % {"count": len(ids)},
         changes={"action": action, "value": value, "count": len(ids), "ids": ids[:1000]},
         created_by=member.user,
     )

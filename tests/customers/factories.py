@@ -1,6 +1,6 @@
 import factory
 
-from kliento.customers.models import Company, Contact, CustomField, LifecycleStage, Tag
+from kliento.customers.models import Company, Contact, CustomField, LifecycleStage, Tag, display_name
 from kliento.customers.services import company_search_text, contact_search_text, sort_key
 from tests.factories import OrganizationFactory, TenantFactory
 
@@ -15,7 +15,7 @@ class CompanyFactory(TenantFactory):
     name = factory.Sequence(lambda n: f"Company {n}")
     lifecycle_stage = LifecycleStage.LEAD
     sort_name = factory.LazyAttribute(lambda company: sort_key(company.name))
-    search_text = factory.LazyAttribute(lambda company: company_search_text(company))
+    search_text = factory.LazyAttribute(lambda company: company_search_text(Company(name=company.name)))
 
 
 class ContactFactory(TenantFactory):
@@ -26,9 +26,13 @@ class ContactFactory(TenantFactory):
     first_name = factory.Faker("first_name")
     last_name = factory.Faker("last_name")
     lifecycle_stage = LifecycleStage.LEAD
-    sort_name = factory.LazyAttribute(lambda contact: sort_key(contact.full_name))
+    sort_name = factory.LazyAttribute(
+        lambda contact: sort_key(display_name(contact.first_name, contact.last_name))
+    )
     search_text = factory.LazyAttribute(
-        lambda contact: contact_search_text(contact, [contact.email] if contact.email else [], [], "")
+        lambda contact: contact_search_text(
+            Contact(first_name=contact.first_name, last_name=contact.last_name), [], [], ""
+        )
     )
 
 
