@@ -10,8 +10,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import itertools
 import os
 import platform
+import random
+import re
 import secrets
 import signal
 import socket
@@ -27,6 +30,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
+from urllib.parse import quote
 
 import httpx
 import psycopg
@@ -47,6 +52,9 @@ REQUEST_CAP = 200_000  # per run: keeps the latency list small even against a ve
 REQUEST_TIMEOUT_SECONDS = 10.0
 READY_TIMEOUT_SECONDS = 60.0
 CLI_TIMEOUT_SECONDS = 300.0  # migrating an empty PostgreSQL database is slow on slow disks
+SEED_TIMEOUT_SECONDS = 3600.0  # `kliento demo` at a million contacts takes minutes
+SAMPLES = 200  # contacts whose ids, names, emails and phones the scenarios rotate through
+BENCH_USER_EMAIL = "bench-user@example.com"
 STOP_TIMEOUT_SECONDS = 10.0
 
 
@@ -58,12 +66,24 @@ class BenchError(Exception):
 
 
 @dataclass(frozen=True)
+class Samples:
+    """Real values from the seeded data, so lookups hit rows that exist (and not always the same one)."""
+
+    contact_ids: list[int] = field(default_factory=list)
+    name_fragments: list[str] = field(default_factory=list)
+    email_fragments: list[str] = field(default_factory=list)
+    phone_tails: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class Instance:
     """A served Kliento, as the scenarios see it."""
 
     base_url: str
     api_key: str
     data: dict[str, int]  # what the database holds, by kind; reported next to the figures
+    session_cookie: str = ""  # "sessionid=…" of a signed-in owner, for the pages
+    samples: Samples = field(default_factory=Samples)
 
 
 def no_headers(instance: Instance) -> dict[str, str]:
@@ -74,19 +94,76 @@ def api_key_headers(instance: Instance) -> dict[str, str]:
     return {"Authorization": f"Bearer {instance.api_key}"}
 
 
+def session_headers(instance: Instance) -> dict[str, str]:
+    return {"Cookie": instance.session_cookie}
+
+
+def htmx_headers(instance: Instance) -> dict[str, str]:
+    """An as-you-type request from the top bar: htmx sends HX-Request and wants only the partial."""
+    return {**session_headers(instance), "HX-Request": "true"}
+
+
 @dataclass(frozen=True)
 class Scenario:
-    """One request, repeated under load; headers are built once the instance exists."""
+    """One kind of request, repeated under load; headers and paths are built once the instance exists.
+
+    `path` is a fixed path or a function of the instance giving several; requests take them in turn.
+    Targets, when set, are checked in the report (p95 latency at most, successful req/s at least).
+    A latency target is measured with one connection per app worker, so that it is the app's time
+    to answer and not the time a request waits behind others for a worker.
+    """
 
     name: str
     method: str
-    path: str
+    path: str | Callable[[Instance], Sequence[str]]
     headers: Callable[[Instance], dict[str, str]] = no_headers
+    p95_target_ms: float | None = None
+    throughput_target: float | None = None
+
+    def concurrency(self, args: argparse.Namespace) -> int:
+        return min(args.workers, args.concurrency) if self.p95_target_ms is not None else args.concurrency
+
+    def paths(self, instance: Instance) -> Sequence[str]:
+        paths = [self.path] if isinstance(self.path, str) else list(self.path(instance))
+        if not paths:
+            raise BenchError(f"{self.name}: the seeded data gave nothing to ask for")
+        return paths
+
+
+def contact_cards(instance: Instance) -> list[str]:
+    return [f"/contacts/{contact_id}/" for contact_id in instance.samples.contact_ids]
+
+
+def searches(kind: str) -> Callable[[Instance], list[str]]:
+    def paths(instance: Instance) -> list[str]:
+        return [f"/search/?q={quote(query)}" for query in getattr(instance.samples, kind)]
+
+    return paths
 
 
 SCENARIOS: list[Scenario] = [
     Scenario("sign-in page", "GET", "/accounts/login/"),
     Scenario("GET /api/v1/me", "GET", "/api/v1/me", api_key_headers),
+    # Issue 3: customer lists, search and cards at size.
+    Scenario("contact list, first page", "GET", "/contacts/", session_headers, p95_target_ms=50),
+    Scenario(
+        "contact list, active, newest first",
+        "GET",
+        "/contacts/?stage=active&sort=-created",
+        session_headers,
+        p95_target_ms=50,
+    ),
+    Scenario("search: name fragment", "GET", searches("name_fragments"), htmx_headers, p95_target_ms=50),
+    Scenario("search: email", "GET", searches("email_fragments"), htmx_headers, p95_target_ms=50),
+    Scenario("search: phone, last digits", "GET", searches("phone_tails"), htmx_headers, p95_target_ms=50),
+    Scenario("contact card", "GET", contact_cards, session_headers, p95_target_ms=50),
+    Scenario(
+        "GET /api/v1/contacts?limit=50",
+        "GET",
+        "/api/v1/contacts?limit=50",
+        api_key_headers,
+        throughput_target=500,
+    ),
 ]
 
 
@@ -101,6 +178,9 @@ class ScenarioResult:
     elapsed: float
     latencies_ms: list[float]  # of successful answers only, so a fast error page cannot flatter
     client_cpu_share: float  # load generator CPU time / wall time: near 1.0 means it was the limit
+    concurrency: int = 0
+    p95_target_ms: float | None = None
+    throughput_target: float | None = None
 
     @property
     def error_count(self) -> int:
@@ -110,6 +190,20 @@ class ScenarioResult:
     def throughput(self) -> float:
         """Successful answers per second."""
         return len(self.latencies_ms) / self.elapsed if self.elapsed > 0 else 0.0
+
+    def target_cell(self) -> str:
+        """The scenario's target and whether this run met it (errors miss any target)."""
+        checks = []
+        if self.p95_target_ms is not None:
+            p95 = (self.percentiles() or (0.0, float("inf"), 0.0))[1]
+            checks.append((f"p95 ≤ {self.p95_target_ms:g} ms", p95 <= self.p95_target_ms))
+        if self.throughput_target is not None:
+            checks.append(
+                (f"≥ {self.throughput_target:,.0f} req/s", self.throughput >= self.throughput_target)
+            )
+        return "; ".join(
+            f"{label}: {'met' if met and not self.errors else 'missed'}" for label, met in checks
+        )
 
     def percentiles(self) -> tuple[float, float, float] | None:
         """p50, p95 and p99 in ms, or None when too few requests succeeded to tell."""
@@ -126,6 +220,7 @@ class DatabaseReport:
     data: dict[str, int] = field(default_factory=dict)
     results: list[ScenarioResult] = field(default_factory=list)
     skipped: str = ""  # why this database was not measured
+    seeding: str = ""  # the demo command that filled the database, and how long it took
 
 
 # --- Load generation --------------------------------------------------------------------------
@@ -135,11 +230,13 @@ async def drive(
     client: httpx.AsyncClient,
     scenario: Scenario,
     headers: dict[str, str],
+    paths: Sequence[str],
     *,
     duration: float,
     concurrency: int,
 ) -> ScenarioResult:
-    """Send the scenario's request from `concurrency` workers until the time or the cap runs out."""
+    """Send the scenario's requests from `concurrency` workers until the time or the cap runs out."""
+    next_path = itertools.cycle(paths).__next__  # one event loop thread: no lock needed
     latencies: list[float] = []
     errors: Counter[str] = Counter()
     sent = 0
@@ -153,7 +250,7 @@ async def drive(
             sent += 1
             began = time.perf_counter()
             try:
-                response = await client.request(scenario.method, scenario.path, headers=headers)
+                response = await client.request(scenario.method, next_path(), headers=headers)
             except (httpx.HTTPError, OSError) as error:
                 errors[type(error).__name__] += 1
                 continue
@@ -175,7 +272,17 @@ async def drive(
         task.result()  # a bug in the harness should surface, not read as a slow server
     elapsed = time.perf_counter() - started
     cpu_share = (time.process_time() - cpu_started) / elapsed if elapsed > 0 else 0.0
-    return ScenarioResult(scenario.name, sent, errors, elapsed, latencies, cpu_share)
+    return ScenarioResult(
+        scenario.name,
+        sent,
+        errors,
+        elapsed,
+        latencies,
+        cpu_share,
+        concurrency,
+        scenario.p95_target_ms,
+        scenario.throughput_target,
+    )
 
 
 async def measure(
@@ -190,9 +297,9 @@ async def measure(
         timeout=REQUEST_TIMEOUT_SECONDS,
         trust_env=False,
     ) as client:
-        headers = scenario.headers(instance)
-        await drive(client, scenario, headers, duration=WARM_UP_SECONDS, concurrency=concurrency)
-        return await drive(client, scenario, headers, duration=duration, concurrency=concurrency)
+        headers, paths = scenario.headers(instance), scenario.paths(instance)
+        await drive(client, scenario, headers, paths, duration=WARM_UP_SECONDS, concurrency=concurrency)
+        return await drive(client, scenario, headers, paths, duration=duration, concurrency=concurrency)
 
 
 # --- The instance under test ------------------------------------------------------------------
@@ -212,7 +319,7 @@ def tail(text: str, lines: int = 40) -> str:
     return "\n".join(text.strip().splitlines()[-lines:])
 
 
-def run_cli(label: str, args: list[str], env: dict[str, str]) -> str:
+def run_cli(label: str, args: list[str], env: dict[str, str], *, timeout: float = CLI_TIMEOUT_SECONDS) -> str:
     """Run a `kliento` command with this interpreter and return its stdout."""
     started = time.perf_counter()
     try:
@@ -223,11 +330,11 @@ def run_cli(label: str, args: list[str], env: dict[str, str]) -> str:
             stdin=subprocess.DEVNULL,
             capture_output=True,
             text=True,
-            timeout=CLI_TIMEOUT_SECONDS,
+            timeout=timeout,
             check=False,
         )
     except subprocess.TimeoutExpired as error:
-        raise BenchError(f"`kliento {label}` did not finish within {CLI_TIMEOUT_SECONDS:.0f} s") from error
+        raise BenchError(f"`kliento {label}` did not finish within {timeout:.0f} s") from error
     if completed.returncode != 0:
         # The label, not the arguments: they hold the owner's password.
         output = tail(completed.stdout + "\n" + completed.stderr)
@@ -236,16 +343,112 @@ def run_cli(label: str, args: list[str], env: dict[str, str]) -> str:
     return completed.stdout
 
 
-def prepare_instance(env: dict[str, str]) -> tuple[str, dict[str, int]]:
-    """Migrate, create the organization and its owner, and mint a viewer API key; return the key."""
+@dataclass
+class Prepared:
+    """What the app's commands made of a fresh instance."""
+
+    api_key: str
+    password: str  # of BENCH_USER_EMAIL, an owner who signs in for the pages
+    seeding: str
+
+
+def prepare_instance(env: dict[str, str], args: argparse.Namespace) -> Prepared:
+    """Migrate, create the organization, its owner and a user for the pages, mint a viewer API key
+    and fill the organization with demo customers."""
     password = secrets.token_urlsafe(24)
     init_args = ["init", "--org", "Bench", "--email", "bench@example.com", "--password", password]
     run_cli("init", init_args, env)
+    user_args = ["createuser", "--email", BENCH_USER_EMAIL, "--password", password, "--org", ORG_SLUG]
+    run_cli("createuser", [*user_args, "--role", "owner", "--name", "Bench User"], env)
     key_args = ["apikey", "create", "--org", ORG_SLUG, "--role", "viewer", "--name", "bench"]
     lines = [line.strip() for line in run_cli("apikey create", key_args, env).splitlines() if line.strip()]
     if not lines:
         raise BenchError("`kliento apikey create` printed no key")
-    return lines[-1], {"organizations": 1, "users": 1}
+    sizes = ["--contacts", str(args.contacts), "--companies", str(args.companies)]
+    started = time.perf_counter()
+    run_cli("demo", ["demo", "--org", ORG_SLUG, *sizes], env, timeout=SEED_TIMEOUT_SECONDS)
+    seconds = time.perf_counter() - started
+    seeding = f"`kliento demo --org {ORG_SLUG} {' '.join(sizes)}` took {seconds:,.0f} s"
+    return Prepared(api_key=lines[-1], password=password, seeding=seeding)
+
+
+# What the seeded data holds, read straight from the database (the harness knows its tables).
+COUNTS = {
+    "organizations": "SELECT COUNT(*) FROM core_organization",
+    "users": "SELECT COUNT(*) FROM core_user",
+    "contacts": "SELECT COUNT(*) FROM customers_contact WHERE organization_id = {org}",
+    "companies": "SELECT COUNT(*) FROM customers_company WHERE organization_id = {org}",
+}
+
+
+def _is_cjk(text: str) -> bool:
+    return any("\u3040" <= char <= "\u9fff" for char in text)
+
+
+def name_fragment(first_name: str, last_name: str) -> str:
+    """What someone types to find a person: a two- or three-character Chinese name whole, else
+    four letters from inside the family name (or all of a short one)."""
+    if _is_cjk(first_name + last_name):
+        return f"{last_name}{first_name}"
+    family = last_name.split(" ")[0] or first_name
+    return family[1:5] if len(family) >= 6 else family
+
+
+def sample_data(database_url: str | None, var_dir: Path) -> tuple[dict[str, int], Samples]:
+    """Sizes of the seeded data and SAMPLES contacts spread evenly over it."""
+    if database_url:
+        connection: Any = psycopg.connect(database_url, connect_timeout=5)
+        mark = "%s"
+    else:
+        connection = sqlite3.connect(var_dir / "kliento.sqlite3")
+        mark = "?"
+    try:
+        org = connection.execute(
+            f"SELECT id FROM core_organization WHERE slug = {mark}", [ORG_SLUG]
+        ).fetchone()[0]
+        data = {
+            kind: int(connection.execute(query.format(org=org)).fetchone()[0])
+            for kind, query in COUNTS.items()
+        }
+        low, high = connection.execute(
+            f"SELECT MIN(id), MAX(id) FROM customers_contact WHERE organization_id = {mark}", [org]
+        ).fetchone()
+        rows = []
+        if low is not None:
+            picker = random.Random(42)
+            for _ in range(SAMPLES):
+                row = connection.execute(
+                    "SELECT id, first_name, last_name, email, phone FROM customers_contact"
+                    f" WHERE organization_id = {mark} AND id >= {mark} ORDER BY id LIMIT 1",
+                    [org, picker.randint(low, high)],
+                ).fetchone()
+                rows.append(row)
+    finally:
+        connection.close()
+    rows = list(dict.fromkeys(rows))
+    samples = Samples(
+        contact_ids=[row[0] for row in rows],
+        name_fragments=[name_fragment(row[1], row[2]) for row in rows],
+        email_fragments=[row[3].split("@")[0] for row in rows if row[3]],
+        phone_tails=[row[4][-6:] for row in rows if row[4]],
+    )
+    return data, samples
+
+
+def sign_in(base_url: str, email: str, password: str) -> str:
+    """Sign in through the real form once and return the session cookie for the page scenarios."""
+    with httpx.Client(base_url=base_url, timeout=REQUEST_TIMEOUT_SECONDS, trust_env=False) as client:
+        form = client.get(READY_PATH)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text)
+        if token is None:
+            raise BenchError(f"GET {READY_PATH} has no CSRF token in its form")
+        answer = client.post(
+            READY_PATH, data={"csrfmiddlewaretoken": token.group(1), "email": email, "password": password}
+        )
+        session = client.cookies.get("sessionid")
+        if answer.status_code != 302 or not session:
+            raise BenchError(f"signing in as {email} failed: HTTP {answer.status_code}")
+    return f"sessionid={session}"
 
 
 def free_port() -> int:
@@ -358,18 +561,26 @@ def benchmark_instance(label: str, database_url: str | None, args: argparse.Name
         var_dir = Path(var_name)
         progress(f"Preparing a fresh instance in {var_dir}")
         env = instance_env(var_dir, database_url)
-        api_key, data = prepare_instance(env)
+        prepared = prepare_instance(env, args)
+        data, samples = sample_data(database_url, var_dir)
         version = postgres_version() if database_url else sqlite3.sqlite_version
-        report = DatabaseReport(label, version=version, data=data)
+        report = DatabaseReport(label, version=version, data=data, seeding=prepared.seeding)
         with served(env, workers=args.workers, log_path=var_dir / "server.log") as base_url:
-            instance = Instance(base_url=base_url, api_key=api_key, data=data)
+            instance = Instance(
+                base_url=base_url,
+                api_key=prepared.api_key,
+                data=data,
+                session_cookie=sign_in(base_url, BENCH_USER_EMAIL, prepared.password),
+                samples=samples,
+            )
             for scenario in SCENARIOS:
+                concurrency = scenario.concurrency(args)
                 progress(
                     f"  {scenario.name}: {WARM_UP_SECONDS:.0f} s warm-up, then {args.duration:g} s "
-                    f"at concurrency {args.concurrency}"
+                    f"at concurrency {concurrency}"
                 )
                 result = asyncio.run(
-                    measure(instance, scenario, duration=args.duration, concurrency=args.concurrency)
+                    measure(instance, scenario, duration=args.duration, concurrency=concurrency)
                 )
                 progress(f"  {scenario.name}: {summary(result)}")
                 report.results.append(result)
@@ -457,19 +668,23 @@ def database_section(report: DatabaseReport) -> list[str]:
     if report.skipped:
         return [*lines, f"Not measured: {report.skipped}", ""]
     data = ", ".join(f"{kind}: {count:,}" for kind, count in report.data.items())
-    lines += [f"Version {report.version}. Data: {data}.", ""]
-    lines += ["| scenario | requests | errors | req/s | p50 ms | p95 ms | p99 ms |"]
-    lines += ["|---|---:|---:|---:|---:|---:|---:|"]
+    lines += [f"Version {report.version}. Data: {data}."]
+    if report.seeding:
+        lines += ["", f"Seeding: {report.seeding}."]
+    lines += ["", "| scenario | conn. | requests | errors | req/s | p50 ms | p95 ms | p99 ms | target |"]
+    lines += ["|---|---:|---:|---:|---:|---:|---:|---:|---|"]
     for result in report.results:
         p50, p95, p99 = result.percentiles() or (None, None, None)
         cells = [
             result.name,
+            str(result.concurrency),
             f"{result.requests:,}",
             errors_cell(result),
             f"{result.throughput:,.0f}",
             milliseconds(p50),
             milliseconds(p95),
             milliseconds(p99),
+            result.target_cell(),
         ]
         lines.append("| " + " | ".join(cells) + " |")
     # Near 100 % the client, not the server, set the pace; readers need that to judge the figures.
@@ -493,8 +708,10 @@ def render(reports: Sequence[DatabaseReport], args: argparse.Namespace, command:
         f"- Kliento: {kliento_version()}",
         f"- Server: `kliento serve` with {args.workers} workers on {HOST}, debug off, "
         "a fresh instance per database",
-        f"- Load: {args.concurrency} concurrent keep-alive connections from one asyncio + httpx process; "
-        f"{WARM_UP_SECONDS:g} s warm-up, then {args.duration:g} s per scenario",
+        f"- Load: {args.concurrency} concurrent keep-alive connections from one asyncio + httpx process "
+        f"(one per worker for scenarios with a latency target, so that they measure the app's time to "
+        f"answer rather than the wait for a free worker); {WARM_UP_SECONDS:g} s warm-up, then "
+        f"{args.duration:g} s per scenario",
         "",
         "The load generator runs on the same machine as the server and shares its cores, so the server",
         "has fewer CPUs to itself than it would in production. req/s counts successful (2xx) answers per",
@@ -535,6 +752,18 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--workers", type=bounded(int, 1, 256), default=2, help="app server workers (2)")
     parser.add_argument(
+        "--contacts",
+        type=bounded(int, 0, 100_000_000),
+        default=10_000,
+        help="demo contacts to seed (10,000; the full run uses 1,000,000)",
+    )
+    parser.add_argument(
+        "--companies",
+        type=bounded(int, 0, 20_000_000),
+        default=2_000,
+        help="demo companies to seed (2,000; the full run uses 200,000)",
+    )
+    parser.add_argument(
         "--output", type=Path, default=DEFAULT_OUTPUT, help="where to write (bench/RESULTS.md)"
     )
     return parser.parse_args(argv)
@@ -556,7 +785,8 @@ def run_database(name: str, args: argparse.Namespace) -> DatabaseReport:
 def command_line(args: argparse.Namespace) -> str:
     """The run's settings as a command; --output is left out so no local path ends up in the file."""
     settings = f"--db {args.db} --duration {args.duration:g} --concurrency {args.concurrency}"
-    return f"python -m bench.run {settings} --workers {args.workers}"
+    sizes = f"--contacts {args.contacts} --companies {args.companies}"
+    return f"python -m bench.run {settings} --workers {args.workers} {sizes}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -123,11 +123,20 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    if args.contacts < 0 or args.companies < 0:
+        print("kliento: --contacts and --companies must be 0 or more", file=sys.stderr)
+        return 2
     _setup_django()
     _migrate()
     from kliento.demo.generate import DEMO_PASSWORD, load_demo
 
-    result = load_demo(organization_slug=args.org, seed=args.seed, users=args.users)
+    result = load_demo(
+        organization_slug=args.org,
+        seed=args.seed,
+        users=args.users,
+        contacts=args.contacts,
+        companies=args.companies,
+    )
     print(f"Demo data loaded into {result.organization.name!r} ({result.organization.slug}).")
     for line in result.summary_lines():
         print(f"  {line}")
@@ -235,6 +244,12 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--org", help="slug of an existing organization to fill (default: the demo one)")
     demo.add_argument("--seed", type=int, default=42)
     demo.add_argument("--users", type=int, default=12, help="how many users (at least one per role)")
+    demo.add_argument(
+        "--contacts", type=int, default=300, help="fill the organization up to this many contacts (300)"
+    )
+    demo.add_argument(
+        "--companies", type=int, default=60, help="fill the organization up to this many companies (60)"
+    )
     demo.set_defaults(handler=cmd_demo)
 
     createuser = commands.add_parser("createuser", help="create a user")

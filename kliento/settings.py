@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "ninja",
     "huey.contrib.djhuey",
     "kliento.core",
+    "kliento.customers",
     "kliento.api",
     "kliento.web",
     "kliento.demo",

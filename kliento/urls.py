@@ -5,6 +5,7 @@ from kliento.api.api import api
 urlpatterns = [
     path("", include("kliento.web.urls")),
     path("", include("kliento.core.urls")),
+    path("", include("kliento.customers.urls")),
     path("api/", api.urls),
 ]
 

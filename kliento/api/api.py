@@ -17,3 +17,4 @@ api = NinjaAPI(
 install_error_handlers(api)
 
 api.add_router("/v1/", "kliento.core.api.router")
+api.add_router("/v1/", "kliento.customers.api.router")

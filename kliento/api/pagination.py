@@ -20,7 +20,7 @@ from ninja import Schema
 
 from kliento.core.errors import InvalidInput
 
-T = TypeVar("T", bound=Model)
+T = TypeVar("T", bound=Model | dict[str, Any])  # model instances, or rows of .values()
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
@@ -52,7 +52,9 @@ def _decode(cursor: str, size: int) -> list[Any]:
     return values
 
 
-def _value_of(row: Model, path: str) -> Any:
+def _value_of(row: Model | dict[str, Any], path: str) -> Any:
+    if isinstance(row, dict):
+        return row[path]
     value: Any = row
     for part in path.split("__"):
         value = getattr(value, part) if value is not None else None

@@ -17,44 +17,15 @@ from kliento.core.models import Membership, Organization, Team, User
 from kliento.core.permissions import Role
 from kliento.core.services import create_organization, create_user
 from kliento.core.tenancy import active_organization
+from kliento.demo.customers import generate_customers
+from kliento.demo.locales import NAMES, person_name
 
 DEMO_ORGANIZATION = {"name": "Demo Trading Co.", "slug": "demo"}
 DEMO_OWNER_EMAIL = "owner@demo.kliento.test"
 DEMO_PASSWORD = "kliento-demo"
 DEMO_DOMAIN = "demo.kliento.test"
 
-# Given and family names by language, written as people of that language write them.
-NAMES: dict[str, tuple[list[str], list[str]]] = {
-    "en": (
-        ["Emma", "Oliver", "Ava", "James", "Sophia", "Liam"],
-        ["Smith", "Johnson", "Brown", "Taylor", "Clark"],
-    ),
-    "zh-hans": (["伟", "芳", "娜", "敏", "静", "磊", "洋"], ["王", "李", "张", "刘", "陈", "杨"]),
-    "ar": (
-        ["محمد", "فاطمة", "أحمد", "ليلى", "يوسف", "مريم"],
-        ["العلي", "الحسن", "المصري", "الخطيب", "الشامي"],
-    ),
-    "fil": (
-        ["Juan", "Maria", "Jose", "Andrea", "Paolo", "Ligaya"],
-        ["Santos", "Reyes", "Cruz", "Bautista", "Garcia"],
-    ),
-    "es": (
-        ["Lucía", "Mateo", "Sofía", "Hugo", "Valentina", "Diego"],
-        ["García", "Martínez", "López", "Sánchez"],
-    ),
-    "ru": (
-        ["Анна", "Иван", "Мария", "Дмитрий", "Ольга", "Сергей"],
-        ["Иванов", "Смирнова", "Кузнецов", "Попова"],
-    ),
-}
 TEAM_NAMES = ["North", "South", "Key accounts"]
-
-
-def person_name(rng: random.Random, language: str) -> str:
-    given, family = NAMES[language]
-    first, last = rng.choice(given), rng.choice(family)
-    # Chinese names are written family name first, without a space.
-    return f"{last}{first}" if language == "zh-hans" else f"{first} {last}"
 
 
 @dataclass
@@ -63,13 +34,16 @@ class DemoResult:
     owner_email: str
     created_users: list[User] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    # What was asked for: the seed and how many records of each kind steps should fill up to.
+    seed: int = 42
+    sizes: dict[str, int] = field(default_factory=dict)
 
     def summary_lines(self) -> list[str]:
         return [f"{name}: {count}" for name, count in self.counts.items()]
 
 
 DemoStep = Callable[[Organization, list[Membership], random.Random, DemoResult], None]
-DEMO_STEPS: list[DemoStep] = []
+DEMO_STEPS: list[DemoStep] = [generate_customers]
 
 
 def _demo_organization(slug: str | None) -> tuple[Organization, User]:
@@ -129,11 +103,23 @@ def _demo_teams(organization: Organization, members: list[Membership]) -> None:
 
 
 @transaction.atomic
-def load_demo(*, organization_slug: str | None = None, seed: int = 42, users: int = 12) -> DemoResult:
+def load_demo(
+    *,
+    organization_slug: str | None = None,
+    seed: int = 42,
+    users: int = 12,
+    contacts: int = 300,
+    companies: int = 60,
+) -> DemoResult:
     """Create (or complete) the demo organization; running it again adds nothing twice."""
     rng = random.Random(seed)
     organization, owner = _demo_organization(organization_slug)
-    result = DemoResult(organization=organization, owner_email=owner.email)
+    result = DemoResult(
+        organization=organization,
+        owner_email=owner.email,
+        seed=seed,
+        sizes={"contacts": contacts, "companies": companies},
+    )
     with active_organization(organization.pk):
         members = _demo_members(organization, rng, users, result)
         _demo_teams(organization, members)

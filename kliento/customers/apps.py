@@ -1,0 +1,63 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CustomersConfig(AppConfig):
+    name = "kliento.customers"
+    label = "customers"
+    verbose_name = _("Customers")
+
+    def ready(self) -> None:
+        from kliento.core.navigation import NavItem, register_nav_item
+        from kliento.core.permissions import Permission
+        from kliento.core.trash import register_trashable
+        from kliento.customers.models import Company, Contact
+        from kliento.customers.services import restore_customer
+
+        for model in (Contact, Company):
+            register_trashable(
+                model,
+                restore_permission=Permission.DELETE_CUSTOMERS,
+                restore=lambda record, member: restore_customer(customer=record, member=member),
+            )
+        register_nav_item(NavItem(_("Contacts"), "customers:contact-list", "person-lines-fill", order=10))
+        register_nav_item(NavItem(_("Companies"), "customers:company-list", "buildings", order=20))
+
+        from kliento.customers.panels import register_card_panel
+        from kliento.customers.views import cards
+
+        profiles = {"contact": cards.contact_profile_panel, "company": cards.company_profile_panel}
+        for entity, profile in profiles.items():
+            register_card_panel(
+                entity,
+                key="profile",
+                title=_("Profile"),
+                template=f"customers/_panel_profile_{entity}.html",
+                context=profile,
+                order=10,
+                column="side",
+            )
+            register_card_panel(
+                entity,
+                key="lifecycle",
+                title=_("Lifecycle"),
+                template="customers/_panel_lifecycle.html",
+                context=cards.lifecycle_panel,
+                order=20,
+            )
+        register_card_panel(
+            "contact",
+            key="consent",
+            title=_("Consent"),
+            template="customers/_panel_consent.html",
+            context=cards.consent_panel,
+            order=30,
+        )
+        register_card_panel(
+            "company",
+            key="contacts",
+            title=_("Contacts"),
+            template="customers/_panel_company_contacts.html",
+            context=cards.company_contacts_panel,
+            order=10,
+        )

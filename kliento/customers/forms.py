@@ -1,0 +1,589 @@
+"""Forms of the customer pages: contacts and companies (whole, or one field group at a time for
+inline editing on the cards), their repeated email and phone rows, and custom field definitions.
+
+The forms check shapes (lengths, numbers, dates, choices); the services decide everything else
+and their ValidationError keys (`emails.1.email`, `custom_fields.size`, `owner_id`) are put back
+on the field they name by `apply_service_error`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.http import Http404, QueryDict
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from kliento.core.errors import DomainError
+from kliento.core.forms import StyledForm
+from kliento.core.models import LANGUAGE_CHOICES, Membership
+from kliento.customers.custom_fields import TEXT_LIMIT
+from kliento.customers.models import (
+    NAME_MAX,
+    TEXT_MAX,
+    Channel,
+    Company,
+    ContactEmail,
+    ContactPhone,
+    CustomField,
+    LifecycleStage,
+    Source,
+)
+from kliento.customers.normalize import format_phone
+from kliento.customers.services import MAX_EMAILS, sort_key
+
+BLANK = [("", "—")]
+ADDRESS_FIELDS = ("street", "postal_code", "city", "region", "country")
+CUSTOM_PREFIX = "cf_"
+# Service error keys that a form shows under another name.
+FORM_FIELD_FOR = {"owner_id": "owner", "company_id": "company"}
+
+
+def _styled(form_field: forms.Field) -> forms.Field:
+    """The Bootstrap classes StyledForm gives fields declared on the class, for fields added later."""
+    widget = form_field.widget
+    if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+        return form_field
+    if isinstance(widget, forms.CheckboxInput):
+        css = "form-check-input"
+    elif isinstance(widget, forms.Select | forms.SelectMultiple):
+        css = "form-select"
+    else:
+        css = "form-control"
+    widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+    return form_field
+
+
+def split_tags(text: str) -> list[str]:
+    """Comma-separated tag names, trimmed, without empties or repeats (case-insensitively)."""
+    names: list[str] = []
+    for part in text.split(","):
+        name = part.strip()
+        if name and name.casefold() not in {existing.casefold() for existing in names}:
+            names.append(name)
+    return names
+
+
+def owner_choices() -> list[tuple[str, str]]:
+    """Active members of the organization, by name, for owner selects."""
+    memberships = Membership.objects.active().select_related("user")
+    users = sorted((membership.user for membership in memberships), key=lambda user: str(user).casefold())
+    return BLANK + [(str(user.pk), str(user)) for user in users]
+
+
+# Custom fields on record forms ------------------------------------------------------------
+
+
+def custom_form_field(definition: CustomField) -> forms.Field:
+    """The input a custom field needs, by type, with its label, help text and required marker."""
+    kind = definition.field_type
+    common: dict[str, Any] = {
+        "label": definition.label,
+        "required": definition.is_required,
+        "help_text": definition.help_text,
+    }
+    form_field: forms.Field
+    if kind == CustomField.FieldType.NUMBER:
+        form_field = forms.IntegerField(**common)
+    elif kind == CustomField.FieldType.DECIMAL:
+        form_field = forms.DecimalField(**common, widget=forms.NumberInput(attrs={"step": "any"}))
+    elif kind == CustomField.FieldType.DATE:
+        form_field = forms.DateField(
+            **common, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        )
+    elif kind == CustomField.FieldType.BOOLEAN:
+        form_field = forms.ChoiceField(**common, choices=[*BLANK, ("true", _("Yes")), ("false", _("No"))])
+    elif kind == CustomField.FieldType.CHOICE:
+        form_field = forms.ChoiceField(**common, choices=BLANK + [(c, c) for c in definition.choices])
+    elif kind == CustomField.FieldType.MULTI_CHOICE:
+        form_field = forms.MultipleChoiceField(
+            **common,
+            choices=[(c, c) for c in definition.choices],
+            widget=forms.CheckboxSelectMultiple,
+        )
+    else:
+        form_field = forms.CharField(**common, max_length=TEXT_LIMIT)
+    return _styled(form_field)
+
+
+def custom_initial(definition: CustomField, stored: Any) -> Any:
+    """A stored custom value as its input shows it."""
+    if stored is None:
+        return None
+    if definition.field_type == CustomField.FieldType.BOOLEAN:
+        return "true" if stored else "false"
+    return stored
+
+
+def custom_service_value(value: Any) -> Any:
+    """A cleaned input value as the service takes it; empty means "no value"."""
+    if value is None:
+        return ""
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+# Contact and company forms ----------------------------------------------------------------
+
+
+class CustomerForm(StyledForm, forms.Form):
+    """What contact and company forms share: custom fields, owner choices, inline field groups."""
+
+    entity: ClassVar[str]
+    # Fields edited together when one value on the card is edited inline.
+    INLINE_GROUPS: ClassVar[dict[str, tuple[str, ...]]]
+
+    source = forms.ChoiceField(label=_("Source"), choices=BLANK + Source.choices, required=False)
+    owner = forms.TypedChoiceField(label=_("Owner"), coerce=int, empty_value=None, required=False)
+    lifecycle_stage = forms.ChoiceField(
+        label=_("Lifecycle stage"), choices=LifecycleStage.choices, initial=LifecycleStage.LEAD
+    )
+    tags = forms.CharField(
+        label=_("Tags"), required=False, max_length=1000, help_text=_("Separate tags with commas.")
+    )
+    street = forms.CharField(label=_("Street"), max_length=200, required=False)
+    postal_code = forms.CharField(label=_("Postal code"), max_length=20, required=False)
+    city = forms.CharField(label=_("City"), max_length=100, required=False)
+    region = forms.CharField(label=_("Region"), max_length=100, required=False)
+    country = forms.CharField(
+        label=_("Country"),
+        max_length=2,
+        required=False,
+        help_text=_("Two-letter code, e.g. DE"),
+        widget=forms.TextInput(attrs={"size": 2, "autocapitalize": "characters"}),
+    )
+    description = forms.CharField(
+        label=_("Notes"), max_length=TEXT_MAX, required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        member: Membership,
+        definitions: list[CustomField],
+        instance: Any = None,
+        only: Iterable[str] | None = None,
+        region: str = "",
+        **kwargs: Any,
+    ) -> None:
+        self.region = region
+        if instance is not None and not kwargs.get("initial"):
+            kwargs["initial"] = self.initial_from(instance, definitions)
+        elif instance is None:
+            kwargs["initial"] = {"owner": member.user_id, **kwargs.get("initial", {})}
+        super().__init__(*args, **kwargs)
+        self.member = member
+        self.instance = instance
+        self.definitions = {definition.key: definition for definition in definitions}
+        for definition in definitions:
+            self.fields[CUSTOM_PREFIX + definition.key] = custom_form_field(definition)
+        if instance is not None:
+            del self.fields["lifecycle_stage"]
+        if only is not None:
+            keep = set(only)
+            for name in list(self.fields):
+                if name not in keep:
+                    del self.fields[name]
+        if "owner" in self.fields:
+            choices = owner_choices()
+            if instance is not None and instance.owner_id and str(instance.owner_id) not in dict(choices):
+                choices.append((str(instance.owner_id), str(instance.owner)))  # a former member
+            self.fields["owner"].choices = choices  # type: ignore[attr-defined]
+
+    @classmethod
+    def from_posted(cls, data: QueryDict, **kwargs: Any) -> CustomerForm:
+        """An unbound form showing what was posted: for a re-render that is not a save."""
+        form = cls(**kwargs)
+        form.initial = {
+            name: form_field.widget.value_from_datadict(data, {}, form.add_prefix(name))
+            for name, form_field in form.fields.items()
+        }
+        return form
+
+    @classmethod
+    def inline_fields(cls, group: str, definitions: Iterable[CustomField]) -> tuple[str, ...]:
+        """The form fields one inline edit shows; 404 for a group the card does not have."""
+        if group in cls.INLINE_GROUPS:
+            return cls.INLINE_GROUPS[group]
+        if group.startswith(CUSTOM_PREFIX) and group[len(CUSTOM_PREFIX) :] in {d.key for d in definitions}:
+            return (group,)
+        raise Http404
+
+    def initial_from(self, instance: Any, definitions: list[CustomField]) -> dict[str, Any]:
+        initial = {name: getattr(instance, name) for name in self.declared_fields if hasattr(instance, name)}
+        initial["owner"] = instance.owner_id
+        initial["tags"] = ", ".join(tag.name for tag in instance.tags.all())
+        for definition in definitions:
+            stored = instance.custom_fields.get(definition.key)
+            initial[CUSTOM_PREFIX + definition.key] = custom_initial(definition, stored)
+        return initial
+
+    def custom_fields_shown(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name.startswith(CUSTOM_PREFIX)]
+
+    def service_data(self) -> dict[str, Any]:
+        """The cleaned values in the shape the services take, for the fields this form has."""
+        data: dict[str, Any] = {}
+        for name, value in self.cleaned_data.items():
+            if name.startswith(CUSTOM_PREFIX):
+                data.setdefault("custom_fields", {})[name[len(CUSTOM_PREFIX) :]] = custom_service_value(value)
+            elif name == "tags":
+                data["tags"] = split_tags(value or "")
+            elif name in ("owner", "company"):
+                # Unchanged links are left alone: a former member or a trashed company stays.
+                if self.instance is None or getattr(self.instance, f"{name}_id") != value:
+                    data[f"{name}_id"] = value
+            else:
+                data[name] = value
+        return data
+
+    def label_for(self, key: str) -> str:
+        """A readable name for a service error key the form has no field for."""
+        if key.startswith("custom_fields."):
+            definition = self.definitions.get(key.split(".", 1)[1])
+            return definition.label if definition else key
+        name = FORM_FIELD_FOR.get(key, key)
+        declared = self.declared_fields.get(name)
+        return str(declared.label) if declared is not None and declared.label else key
+
+
+class ContactForm(CustomerForm):
+    entity = CustomField.Entity.CONTACT
+    INLINE_GROUPS = {
+        "name": ("first_name", "last_name"),
+        "job_title": ("job_title",),
+        "birthday": ("birthday",),
+        "preferred_language": ("preferred_language",),
+        "preferred_channel": ("preferred_channel",),
+        "source": ("source",),
+        "owner": ("owner",),
+        "tags": ("tags",),
+        "address": ADDRESS_FIELDS,
+        "description": ("description",),
+    }
+
+    first_name = forms.CharField(
+        label=_("First name"),
+        max_length=NAME_MAX,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    last_name = forms.CharField(
+        label=_("Last name"),
+        max_length=NAME_MAX,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    # The company's id; the page picks it with a search box (never a select of every company).
+    company = forms.IntegerField(label=_("Company"), required=False, widget=forms.HiddenInput)
+    job_title = forms.CharField(label=_("Job title"), max_length=100, required=False)
+    birthday = forms.DateField(
+        label=_("Birthday"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    preferred_language = forms.ChoiceField(
+        label=_("Preferred language"), choices=BLANK + list(LANGUAGE_CHOICES), required=False
+    )
+    preferred_channel = forms.ChoiceField(
+        label=_("Preferred channel"), choices=BLANK + Channel.choices, required=False
+    )
+    field_order = ["first_name", "last_name", "company", "job_title"]
+
+    def initial_from(self, instance: Any, definitions: list[CustomField]) -> dict[str, Any]:
+        initial = super().initial_from(instance, definitions)
+        initial["company"] = instance.company_id
+        return initial
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        # Without a pick from the suggestions, a typed name that names one company is enough.
+        typed = str(self.data.get("company_search", "")).strip()
+        if "company" in self.fields and cleaned.get("company") is None and typed:
+            matches = list(
+                Company.objects.visible_to(self.member)
+                .filter(sort_name=sort_key(typed))
+                .values_list("pk", flat=True)[:2]
+            )
+            if len(matches) == 1:
+                cleaned["company"] = matches[0]
+            else:
+                self.add_error("company", _("Pick the company from the suggestions."))
+        return cleaned
+
+
+class CompanyForm(CustomerForm):
+    entity = CustomField.Entity.COMPANY
+    INLINE_GROUPS = {
+        "name": ("name",),
+        "website": ("website",),
+        "industry": ("industry",),
+        "employees": ("employees",),
+        "email": ("email",),
+        "phone": ("phone",),
+        "source": ("source",),
+        "owner": ("owner",),
+        "tags": ("tags",),
+        "address": ADDRESS_FIELDS,
+        "description": ("description",),
+    }
+
+    name = forms.CharField(label=_("Name"), max_length=NAME_MAX)
+    website = forms.URLField(label=_("Website"), max_length=200, required=False, assume_scheme="https")
+    industry = forms.CharField(label=_("Industry"), max_length=100, required=False)
+    employees = forms.IntegerField(label=_("Employees"), min_value=0, required=False)
+    email = forms.CharField(
+        label=_("Email"),
+        max_length=254,
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    phone = forms.CharField(
+        label=_("Phone"), max_length=40, required=False, widget=forms.TextInput(attrs={"type": "tel"})
+    )
+    field_order = ["name", "website", "industry", "employees", "email", "phone"]
+
+    def initial_from(self, instance: Any, definitions: list[CustomField]) -> dict[str, Any]:
+        initial = super().initial_from(instance, definitions)
+        initial["phone"] = format_phone(instance.phone, self.region)
+        return initial
+
+
+# Email and phone rows ---------------------------------------------------------------------
+
+
+@dataclass
+class RowEntry:
+    value: str = ""
+    label: str = ""
+    errors: list[str] = field(default_factory=list)
+
+
+ROW_KINDS: dict[str, tuple[str, Any]] = {
+    "emails": ("email", ContactEmail.Label),
+    "phones": ("number", ContactPhone.Label),
+}
+
+
+@dataclass
+class Rows:
+    """A contact's emails or phones as repeated inputs: `emails-0-email`, `emails-0-label` and one
+    `emails-primary` radio group, so rows are added and removed without a formset's counters."""
+
+    kind: str
+    entries: list[RowEntry]
+    primary: int = 0
+    errors: list[str] = field(default_factory=list)
+    index_map: dict[int, int] = field(default_factory=dict)  # service index -> row
+
+    @property
+    def value_field(self) -> str:
+        return ROW_KINDS[self.kind][0]
+
+    @property
+    def label_choices(self) -> list[tuple[str, str]]:
+        return ROW_KINDS[self.kind][1].choices
+
+    @property
+    def can_add(self) -> bool:
+        return len(self.entries) < MAX_EMAILS
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.errors) or any(entry.errors for entry in self.entries)
+
+    @classmethod
+    def empty(cls, kind: str) -> Rows:
+        return cls(kind=kind, entries=[RowEntry()])
+
+    @classmethod
+    def from_records(cls, kind: str, records: Iterable[Any], *, region: str = "") -> Rows:
+        entries, primary = [], 0
+        for index, record in enumerate(records):
+            value = record.email if kind == "emails" else format_phone(record.number, region)
+            entries.append(RowEntry(value=value, label=record.label))
+            if record.is_primary:
+                primary = index
+        return cls(kind=kind, entries=entries or [RowEntry()], primary=primary)
+
+    @classmethod
+    def from_data(cls, kind: str, data: Mapping[str, Any]) -> Rows:
+        value_field = ROW_KINDS[kind][0]
+        pattern = re.compile(rf"^{kind}-(\d+)-{value_field}$")
+        indexes = sorted({int(match.group(1)) for key in data if (match := pattern.match(key))})[:MAX_EMAILS]
+        entries = [
+            RowEntry(
+                value=str(data.get(f"{kind}-{index}-{value_field}", "")).strip(),
+                label=str(data.get(f"{kind}-{index}-label", "")),
+            )
+            for index in indexes
+        ]
+        chosen = str(data.get(f"{kind}-primary", ""))
+        primary = indexes.index(int(chosen)) if chosen.isdigit() and int(chosen) in indexes else 0
+        return cls(kind=kind, entries=entries, primary=primary)
+
+    def add_row(self) -> None:
+        if self.can_add:
+            self.entries.append(RowEntry())
+
+    def remove_row(self, index: int) -> None:
+        if 0 <= index < len(self.entries):
+            del self.entries[index]
+            if self.primary == index:
+                self.primary = 0
+            elif self.primary > index:
+                self.primary -= 1
+        if not self.entries:
+            self.entries.append(RowEntry())
+
+    def service_entries(self) -> list[dict[str, Any]]:
+        """The filled rows as the services take them; remembers which row each one came from."""
+        entries, self.index_map = [], {}
+        for row, entry in enumerate(self.entries):
+            if not entry.value:
+                continue
+            self.index_map[len(entries)] = row
+            entries.append(
+                {self.value_field: entry.value, "label": entry.label, "is_primary": row == self.primary}
+            )
+        if entries and not any(entry["is_primary"] for entry in entries):
+            entries[0]["is_primary"] = True
+        return entries
+
+    def add_service_error(self, key: str, messages: list[str]) -> None:
+        parts = key.split(".")
+        if len(parts) == 3 and parts[1].isdigit() and int(parts[1]) in self.index_map:
+            self.entries[self.index_map[int(parts[1])]].errors.extend(messages)
+        else:
+            self.errors.extend(messages)
+
+
+def apply_rows_action(action: str, rows: Mapping[str, Rows]) -> None:
+    """`add:emails` or `remove:phones:2`, from the rows' add and remove buttons."""
+    verb, _sep, rest = action.partition(":")
+    kind, _sep, index = rest.partition(":")
+    if kind not in rows:
+        return
+    if verb == "add":
+        rows[kind].add_row()
+    elif verb == "remove" and index.isdigit():
+        rows[kind].remove_row(int(index))
+
+
+def apply_service_error(
+    form: CustomerForm | forms.Form,
+    error: ValidationError | DomainError,
+    rows: Mapping[str, Rows] | None = None,
+) -> None:
+    """Put a service's refusal next to the field it names (rows included); else above the form."""
+    rows = rows or {}
+    if isinstance(error, DomainError):
+        name = FORM_FIELD_FOR.get(error.field or "", error.field or "")
+        form.add_error(name if name in form.fields else None, error.message)
+        return
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for key, errors in error.error_dict.items():
+        messages = ValidationError(errors).messages
+        head = key.split(".", 1)[0]
+        if head in rows:
+            rows[head].add_service_error(key, messages)
+            continue
+        if key.startswith("custom_fields."):
+            name = CUSTOM_PREFIX + key.split(".", 1)[1]
+        else:
+            name = FORM_FIELD_FOR.get(key, key)
+        if name in form.fields:
+            form.add_error(name, messages)
+        elif key == "__all__":
+            form.add_error(None, messages)
+        else:
+            label = form.label_for(key) if isinstance(form, CustomerForm) else key
+            form.add_error(None, [f"{label}: {message}" for message in messages])
+
+
+# Custom field definitions ------------------------------------------------------------------
+
+
+class CustomFieldForm(StyledForm, forms.Form):
+    entity = forms.ChoiceField(label=_("For"), choices=CustomField.Entity.choices)
+    label = forms.CharField(label=_("Label"), max_length=100)
+    key = forms.SlugField(
+        label=_("Key"),
+        max_length=50,
+        required=False,
+        help_text=_(
+            "Used in the API, imports and list filters, e.g. shoe_size. "
+            "Left empty, it is made from the label."
+        ),
+    )
+    field_type = forms.ChoiceField(label=_("Type"), choices=CustomField.FieldType.choices)
+    choices = forms.CharField(
+        label=_("Choices"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One choice per line, for the types Choice and Several choices."),
+    )
+    is_required = forms.BooleanField(label=_("Required"), required=False)
+    is_unique = forms.BooleanField(
+        label=_("Unique"), required=False, help_text=_("No two records may have the same value.")
+    )
+    position = forms.IntegerField(label=_("Position"), min_value=0, max_value=32767, initial=0)
+    help_text = forms.CharField(label=_("Help text"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, instance: CustomField | None = None, **kwargs: Any) -> None:
+        if instance is not None and not kwargs.get("initial"):
+            kwargs["initial"] = {
+                "entity": instance.entity,
+                "label": instance.label,
+                "key": instance.key,
+                "field_type": instance.field_type,
+                "choices": "\n".join(instance.choices or []),
+                "is_required": instance.is_required,
+                "is_unique": instance.is_unique,
+                "position": instance.position,
+                "help_text": instance.help_text,
+            }
+        super().__init__(*args, **kwargs)
+        self.instance = instance
+        if instance is not None:
+            # Values are stored under the key: changing it or the entity would orphan them.
+            for name in ("entity", "key"):
+                self.fields[name].disabled = True
+            self.fields["key"].help_text = _("The key cannot change: values are stored under it.")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.instance is None and not cleaned.get("key") and cleaned.get("label"):
+            key = slugify(cleaned["label"]).replace("-", "_")[:50]
+            if key:
+                cleaned["key"] = key
+            else:
+                self.add_error("key", _("Give the field a key in Latin letters, digits and underscores."))
+        return cleaned
+
+    def service_data(self) -> dict[str, Any]:
+        cleaned = self.cleaned_data
+        data = {
+            "label": cleaned["label"],
+            "field_type": cleaned["field_type"],
+            "choices": [line.strip() for line in cleaned.get("choices", "").splitlines() if line.strip()],
+            "is_required": cleaned["is_required"],
+            "is_unique": cleaned["is_unique"],
+            "position": cleaned["position"],
+            "help_text": cleaned["help_text"],
+        }
+        if self.instance is None:
+            data.update(entity=cleaned["entity"], key=cleaned["key"])
+        return data

@@ -1,0 +1,363 @@
+"""Customer cards: companies, contacts, their emails, phones, tags, consent, lifecycle and custom fields."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from kliento.core.models import LANGUAGE_CHOICES, User
+from kliento.core.tenancy import SoftDeleteModel, TenantManager, TenantModel, TenantQuerySet
+
+NAME_MAX = 150
+TEXT_MAX = 5000
+
+
+class LifecycleStage(models.TextChoices):
+    LEAD = "lead", _("Lead")
+    ACTIVE = "active", _("Active customer")
+    LOYAL = "loyal", _("Loyal customer")
+    LOST = "lost", _("Lost")
+
+
+# Which stage may follow which when changed by hand or by a rule; staying put is not a change.
+ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
+    LifecycleStage.LEAD: frozenset({LifecycleStage.ACTIVE, LifecycleStage.LOST}),
+    LifecycleStage.ACTIVE: frozenset({LifecycleStage.LOYAL, LifecycleStage.LOST}),
+    LifecycleStage.LOYAL: frozenset({LifecycleStage.ACTIVE, LifecycleStage.LOST}),
+    LifecycleStage.LOST: frozenset({LifecycleStage.LEAD, LifecycleStage.ACTIVE}),
+}
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("Email")
+    SMS = "sms", _("SMS")
+    PHONE = "phone", _("Phone")
+    MESSAGING = "messaging", _("Messaging")
+
+
+class Source(models.TextChoices):
+    WEBSITE = "website", _("Website")
+    REFERRAL = "referral", _("Referral")
+    WALK_IN = "walk_in", _("Walk-in")
+    PHONE = "phone", _("Phone call")
+    EMAIL = "email", _("Email")
+    SOCIAL = "social", _("Social media")
+    ADVERTISING = "advertising", _("Advertising")
+    EVENT = "event", _("Event")
+    PARTNER = "partner", _("Partner")
+    IMPORT = "import", _("Import")
+    OTHER = "other", _("Other")
+
+
+class Tag(TenantModel):
+    name = models.CharField(_("name"), max_length=60)
+    color = models.CharField(_("color"), max_length=7, default="#6c757d")
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        constraints = [models.UniqueConstraint(fields=["organization", "name"], name="tag_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CustomerQuerySet(TenantQuerySet):
+    def visible_to(self, member) -> CustomerQuerySet:  # type: ignore[no-untyped-def]
+        """Every row, or only the member's own and their team's when visibility is limited."""
+        if member.sees_all_records:
+            return self
+        return self.filter(owner_id__in=member.team_member_ids())
+
+
+CustomerManager = TenantManager.from_queryset(CustomerQuerySet)
+
+
+class Customer(TenantModel, SoftDeleteModel):
+    """What companies and contacts share: owner, stage, source, tags, address, custom fields."""
+
+    owner = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("owner")
+    )
+    lifecycle_stage = models.CharField(
+        _("lifecycle stage"), max_length=8, choices=LifecycleStage, default=LifecycleStage.LEAD
+    )
+    source = models.CharField(_("source"), max_length=20, choices=Source, blank=True)
+    street = models.CharField(_("street"), max_length=200, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    region = models.CharField(_("region"), max_length=100, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    country = models.CharField(
+        _("country"), max_length=2, blank=True, help_text=_("Two-letter code, e.g. DE")
+    )
+    description = models.TextField(_("notes"), max_length=TEXT_MAX, blank=True)
+    custom_fields = models.JSONField(_("custom fields"), default=dict, blank=True)
+    # Lower-cased name for sorting and prefix search; names, emails and phone digits for fragment search.
+    sort_name = models.CharField(max_length=NAME_MAX * 2, editable=False, default="")
+    search_text = models.TextField(editable=False, default="")
+
+    objects = CustomerManager()
+    with_trash = TenantManager.from_queryset(CustomerQuerySet)(include_trash=True)
+
+    class Meta:
+        abstract = True
+
+
+class Company(Customer):
+    name = models.CharField(_("name"), max_length=NAME_MAX)
+    website = models.URLField(_("website"), max_length=200, blank=True)
+    industry = models.CharField(_("industry"), max_length=100, blank=True)
+    employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    tags = models.ManyToManyField(Tag, related_name="companies", blank=True, verbose_name=_("tags"))
+
+    class Meta:
+        verbose_name = _("company")
+        verbose_name_plural = _("companies")
+        indexes = [
+            models.Index(fields=["organization", "sort_name", "id"], name="company_org_sort_name"),
+            models.Index(fields=["organization", "-created_at", "-id"], name="company_org_created"),
+            models.Index(fields=["organization", "-updated_at", "-id"], name="company_org_updated"),
+            models.Index(fields=["organization", "owner", "sort_name", "id"], name="company_org_owner"),
+            models.Index(
+                fields=["organization", "lifecycle_stage", "sort_name", "id"], name="company_org_stage"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Contact(Customer):
+    first_name = models.CharField(_("first name"), max_length=NAME_MAX, blank=True)
+    last_name = models.CharField(_("last name"), max_length=NAME_MAX, blank=True)
+    company = models.ForeignKey(
+        Company,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contacts",
+        verbose_name=_("company"),
+    )
+    job_title = models.CharField(_("job title"), max_length=100, blank=True)
+    birthday = models.DateField(_("birthday"), null=True, blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=10, choices=LANGUAGE_CHOICES, blank=True
+    )
+    preferred_channel = models.CharField(_("preferred channel"), max_length=10, choices=Channel, blank=True)
+    # The primary email and phone, copied from their rows for lists and the duplicate check.
+    email = models.CharField(_("email"), max_length=254, blank=True, editable=False)
+    phone = models.CharField(_("phone"), max_length=20, blank=True, editable=False)
+    tags = models.ManyToManyField(Tag, related_name="contacts", blank=True, verbose_name=_("tags"))
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        indexes = [
+            models.Index(fields=["organization", "sort_name", "id"], name="contact_org_sort_name"),
+            models.Index(fields=["organization", "-created_at", "-id"], name="contact_org_created"),
+            models.Index(fields=["organization", "-updated_at", "-id"], name="contact_org_updated"),
+            models.Index(fields=["organization", "owner", "sort_name", "id"], name="contact_org_owner"),
+            models.Index(
+                fields=["organization", "lifecycle_stage", "sort_name", "id"], name="contact_org_stage"
+            ),
+            models.Index(fields=["organization", "company", "sort_name", "id"], name="contact_org_company"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(first_name="", last_name=""), name="contact_has_a_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return display_name(self.first_name, self.last_name)
+
+
+def _is_cjk(text: str) -> bool:
+    return any("\u3040" <= char <= "\u9fff" or "\uac00" <= char <= "\ud7af" for char in text)
+
+
+def display_name(first_name: str, last_name: str) -> str:
+    """Chinese, Japanese and Korean names read family name first, without a space."""
+    if _is_cjk(first_name + last_name):
+        return f"{last_name}{first_name}"
+    return " ".join(part for part in (first_name, last_name) if part)
+
+
+class ContactEmail(TenantModel):
+    class Label(models.TextChoices):
+        WORK = "work", _("Work")
+        HOME = "home", _("Home")
+        OTHER = "other", _("Other")
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="emails")
+    email = models.CharField(_("email"), max_length=254)  # normalized by email-validator, lower-cased
+    label = models.CharField(_("label"), max_length=10, choices=Label, default=Label.WORK)
+    is_primary = models.BooleanField(_("primary"), default=False)
+
+    class Meta:
+        verbose_name = _("email address")
+        verbose_name_plural = _("email addresses")
+        indexes = [models.Index(fields=["organization", "email"], name="contactemail_org_email")]
+        constraints = [
+            models.UniqueConstraint(fields=["contact", "email"], name="contactemail_unique_per_contact")
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class ContactPhone(TenantModel):
+    class Label(models.TextChoices):
+        MOBILE = "mobile", _("Mobile")
+        WORK = "work", _("Work")
+        HOME = "home", _("Home")
+        OTHER = "other", _("Other")
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="phones")
+    number = models.CharField(_("phone"), max_length=20)  # E.164
+    # The digits backwards, so "ends with 4567" is an indexed prefix search.
+    reversed_digits = models.CharField(max_length=20, editable=False)
+    label = models.CharField(_("label"), max_length=10, choices=Label, default=Label.MOBILE)
+    is_primary = models.BooleanField(_("primary"), default=False)
+
+    class Meta:
+        verbose_name = _("phone number")
+        verbose_name_plural = _("phone numbers")
+        indexes = [
+            models.Index(fields=["organization", "number"], name="contactphone_org_number"),
+            models.Index(fields=["organization", "reversed_digits"], name="contactphone_org_reversed"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["contact", "number"], name="contactphone_unique_per_contact")
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Consent(TenantModel):
+    """Whether a contact agreed to be contacted on one channel, and when and how that was recorded."""
+
+    class Status(models.TextChoices):
+        GRANTED = "granted", _("Given")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    class Method(models.TextChoices):
+        FORM = "form", _("Web form")
+        VERBAL = "verbal", _("Said so in person or by phone")
+        WRITTEN = "written", _("In writing")
+        IMPORT = "import", _("Imported")
+        UNSUBSCRIBE = "unsubscribe", _("Unsubscribe link")
+        API = "api", _("Through the API")
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="consents")
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel)
+    status = models.CharField(_("status"), max_length=10, choices=Status)
+    changed_at = models.DateTimeField(_("when"))
+    method = models.CharField(_("how"), max_length=12, choices=Method)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        constraints = [models.UniqueConstraint(fields=["contact", "channel"], name="consent_unique_channel")]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()}: {self.get_status_display()}"
+
+
+class LifecycleTransition(TenantModel):
+    """One move of a customer between lifecycle stages: from, to, when, by whom or which rule, why."""
+
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, null=True, blank=True, related_name="transitions"
+    )
+    company = models.ForeignKey(
+        Company, on_delete=models.CASCADE, null=True, blank=True, related_name="transitions"
+    )
+    from_stage = models.CharField(_("from"), max_length=8, choices=LifecycleStage, blank=True)
+    to_stage = models.CharField(_("to"), max_length=8, choices=LifecycleStage)
+    rule = models.CharField(_("rule"), max_length=100, blank=True)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("lifecycle change")
+        verbose_name_plural = _("lifecycle changes")
+        indexes = [
+            models.Index(fields=["organization", "contact", "-created_at"], name="transition_org_contact"),
+            models.Index(fields=["organization", "company", "-created_at"], name="transition_org_company"),
+            models.Index(fields=["organization", "to_stage", "-created_at"], name="transition_org_to_stage"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(contact__isnull=False, company__isnull=True)
+                | Q(contact__isnull=True, company__isnull=False),
+                name="transition_one_customer",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_stage or '—'} → {self.to_stage}"
+
+
+class CustomField(TenantModel):
+    """A field an organization adds to its contacts or companies; values live in `custom_fields`."""
+
+    class Entity(models.TextChoices):
+        CONTACT = "contact", _("Contacts")
+        COMPANY = "company", _("Companies")
+
+    class FieldType(models.TextChoices):
+        TEXT = "text", _("Text")
+        NUMBER = "number", _("Whole number")
+        DECIMAL = "decimal", _("Decimal number")
+        DATE = "date", _("Date")
+        BOOLEAN = "boolean", _("Yes/no")
+        CHOICE = "choice", _("Choice")
+        MULTI_CHOICE = "multi_choice", _("Several choices")
+
+    entity = models.CharField(_("for"), max_length=8, choices=Entity)
+    key = models.SlugField(
+        _("key"), max_length=50, help_text=_("Used in the API and imports, e.g. shoe_size")
+    )
+    label = models.CharField(_("label"), max_length=100)
+    field_type = models.CharField(_("type"), max_length=12, choices=FieldType)
+    choices = models.JSONField(_("choices"), default=list, blank=True)
+    is_required = models.BooleanField(_("required"), default=False)
+    is_unique = models.BooleanField(_("unique"), default=False)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    help_text = models.CharField(_("help text"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("custom field")
+        verbose_name_plural = _("custom fields")
+        ordering = ["entity", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "entity", "key"], name="customfield_unique_key")
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class SavedView(TenantModel):
+    """A list's filters, sort and columns under a name, for one member or shared with everyone."""
+
+    entity = models.CharField(_("for"), max_length=8, choices=CustomField.Entity)
+    name = models.CharField(_("name"), max_length=100)
+    owner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    is_shared = models.BooleanField(_("shared with everyone"), default=False)
+    query = models.JSONField(default=dict, blank=True)  # the list's query string as a dict
+    columns = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,340 @@
+"""Global search: contacts and companies by a fragment of a name, an email or a phone number, ranked.
+
+Candidates come from a few small indexed queries inside the member's organization, each capped,
+and are ranked here: exact > prefix > a word's prefix > fragment of the name > anything else.
+
+- Names: `sort_name` (the casefolded display name) is searched as a prefix range on its B-tree
+  index; this also serves one- and two-character queries such as a Chinese family name or a
+  two-character Chinese name, which trigram indexes cannot.
+- Fragments of three characters or more: `search_text` (names both ways round, emails, phone
+  digits, company name; see services.contact_search_text) through a trigram index: SQLite FTS5
+  with the trigram tokenizer (migration 0002), PostgreSQL pg_trgm with LIKE '%…%'.
+- Phones: a query that reads as a full number in the organization's region is matched exactly
+  on ContactPhone.number; a run of digits also finds numbers that end with it
+  (ContactPhone.reversed_digits prefix).
+- Emails: a query with "@" is matched exactly on ContactEmail.email.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+import phonenumbers
+from django.db import connection
+from django.db.models import F, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Collate
+from django.urls import reverse
+
+from kliento.core.models import Membership
+from kliento.customers.models import (
+    Company,
+    Contact,
+    ContactEmail,
+    ContactPhone,
+    LifecycleStage,
+    display_name,
+)
+from kliento.customers.normalize import format_phone
+
+MAX_QUERY_LENGTH = 100
+MAX_LIMIT = 100
+# How many rows a fragment (trigram) query brings back for ranking. SQLite's FTS index knows no
+# owners, so for a member who sees only some records it reads more and drops the others after.
+FRAGMENT_CANDIDATES = 200
+FRAGMENT_CANDIDATES_LIMITED = 1000
+TRIGRAM = 3
+
+EXACT = 1.0
+PREFIX = 0.8
+EMAIL_OR_PHONE_PREFIX = 0.7
+WORD_PREFIX = 0.6
+NAME_FRAGMENT = 0.4
+ELSEWHERE = 0.2
+
+_CJK = re.compile(
+    "[\u1100-\u11ff\u2e80-\u9fff\ua960-\ua97f\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003ffff]"
+)
+_PHONE_LIKE = re.compile(r"[\d\s\-().+/]+")
+_TRIGRAM_WORD = re.compile(r"[^\W_]{3}")
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    kind: str  # "contact" | "company"
+    id: int
+    title: str
+    subtitle: str
+    stage: str
+    score: float
+
+    @property
+    def url(self) -> str:
+        return reverse(f"customers:{self.kind}-detail", args=[self.id])
+
+    @property
+    def stage_label(self) -> str:
+        return str(LifecycleStage(self.stage).label) if self.stage in LifecycleStage.values else ""
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """The typed text, cleaned, with what it could be: a name fragment, an email, a phone number."""
+
+    text: str  # casefolded, single-spaced
+    region: str
+    digits: str  # set when the text looks like a phone number
+    e164: str  # set when it reads as a full phone number in the region
+    fragment_terms: tuple[str, ...]  # what search_text must all contain; empty if too short
+
+    @property
+    def is_email(self) -> bool:
+        return "@" in self.text
+
+
+def parse_query(raw: str, region: str) -> ParsedQuery | None:
+    """The query ready to search, or None when it is too short to mean anything."""
+    cleaned = "".join(char for char in raw[:MAX_QUERY_LENGTH] if unicodedata.category(char)[0] != "C")
+    text = " ".join(cleaned.casefold().split())
+    minimum = 1 if _CJK.search(text) else 2
+    if len(text) < minimum:
+        return None
+    digits = e164 = ""
+    if _PHONE_LIKE.fullmatch(text):
+        digits = "".join(str(unicodedata.decimal(char)) for char in text if char.isdecimal())
+        e164 = _full_number(cleaned, region) if len(digits) >= 5 else ""
+        if len(digits) < TRIGRAM:
+            digits = ""
+    return ParsedQuery(
+        text=text, region=region, digits=digits, e164=e164, fragment_terms=_fragment_terms(text, digits, e164)
+    )
+
+
+def _fragment_terms(text: str, digits: str, e164: str) -> tuple[str, ...]:
+    if e164:
+        return (e164[1:],)
+    if digits:
+        return (digits,)
+    terms = tuple(text.split())
+    if all(len(term) >= TRIGRAM for term in terms):
+        return terms
+    # "li wei": a short word cannot be looked up alone, but the words together can.
+    return (text,) if len(text) >= TRIGRAM else ()
+
+
+def _full_number(text: str, region: str) -> str:
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return ""
+    if not phonenumbers.is_valid_number(number):
+        return ""
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def search_customers(query: str, *, member: Membership, limit: int = 10) -> list[SearchHit]:
+    """The member's visible, not trashed contacts and companies that best match the query."""
+    parsed = parse_query(query, member.organization.default_region)
+    if parsed is None:
+        return []
+    limit = max(1, min(limit, MAX_LIMIT))
+    contacts = Contact.objects.visible_to(member)
+    companies = Company.objects.visible_to(member)
+    candidates: dict[tuple[str, int], _Candidate] = {}
+    for row in _contact_candidates(contacts, parsed, member, limit=limit):
+        first, last = row["first_name"].casefold(), row["last_name"].casefold()
+        names = {row["sort_name"], f"{first} {last}".strip(), f"{last} {first}".strip(), f"{last}{first}"}
+        title = display_name(row["first_name"], row["last_name"])
+        _consider(candidates, "contact", row, title, _score(parsed, names, row["search_text"]))
+    for row in _company_candidates(companies, parsed, member, limit=limit):
+        _consider(
+            candidates, "company", row, row["name"], _score(parsed, {row["sort_name"]}, row["search_text"])
+        )
+    best = sorted(
+        candidates.values(), key=lambda hit: (-hit.score, hit.title.casefold(), hit.kind, hit.row["id"])
+    )
+    # Phone numbers are formatted for the few shown only: it is the costly part.
+    return [candidate.hit(parsed) for candidate in best[:limit]]
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    kind: str
+    row: dict[str, Any]
+    title: str
+    score: float
+
+    def hit(self, query: ParsedQuery) -> SearchHit:
+        row = self.row
+        phone = format_phone(row["phone"], query.region)
+        detail = (phone if query.digits and phone else "") or row["email"] or phone
+        context = row["company__name"] if self.kind == "contact" else row["city"]
+        return SearchHit(
+            kind=self.kind,
+            id=row["id"],
+            title=self.title,
+            subtitle=" · ".join(part for part in (detail, context) if part),
+            stage=row["lifecycle_stage"],
+            score=self.score,
+        )
+
+
+def _consider(
+    candidates: dict[tuple[str, int], _Candidate],
+    kind: str,
+    row: dict[str, Any],
+    title: str,
+    score: float | None,
+) -> None:
+    if score is not None:
+        candidates.setdefault((kind, row["id"]), _Candidate(kind, row, title, score))
+
+
+# Candidates ---------------------------------------------------------------------------------
+
+CONTACT_COLUMNS = (
+    "id", "first_name", "last_name", "sort_name", "search_text", "email", "phone", "lifecycle_stage",
+    "company__name",
+)  # fmt: skip
+COMPANY_COLUMNS = ("id", "name", "sort_name", "search_text", "email", "phone", "city", "lifecycle_stage")
+
+
+def _contact_candidates(
+    contacts: QuerySet[Contact], query: ParsedQuery, member: Membership, *, limit: int
+) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    if query.e164:
+        numbers = ContactPhone.objects.filter(number=query.e164).values("contact_id")
+        rows += contacts.filter(pk__in=numbers).values(*CONTACT_COLUMNS)[:limit]
+    if query.is_email:
+        addresses = ContactEmail.objects.filter(email=query.text).values("contact_id")
+        rows += contacts.filter(pk__in=addresses).values(*CONTACT_COLUMNS)[:limit]
+    # A full number or address found exactly needs no fragment search, which would be the costliest.
+    found_exactly = bool(rows)
+    if query.digits:
+        # Numbers ending with the digits: a range on the (organization, reversed_digits) index. A join,
+        # not `IN (… LIMIT n)`, which PostgreSQL may run again for every contact of a salesperson.
+        reversed_digits = query.digits[::-1]
+        ends_with = contacts.filter(
+            phones__organization_id=member.organization_id, phones__reversed_digits__gte=reversed_digits
+        )
+        if after := _digits_prefix_end(reversed_digits):
+            ends_with = ends_with.filter(phones__reversed_digits__lt=after)
+        rows += ends_with.values(*CONTACT_COLUMNS)[:limit]
+    elif not query.is_email:
+        rows += _name_prefix(contacts, query.text).values(*CONTACT_COLUMNS)[:limit]
+    if query.fragment_terms and not found_exactly:
+        rows += _fragment(contacts, query, member, CONTACT_COLUMNS)
+    return rows
+
+
+def _company_candidates(
+    companies: QuerySet[Company], query: ParsedQuery, member: Membership, *, limit: int
+) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    if not query.digits and not query.is_email:
+        rows += _name_prefix(companies, query.text).values(*COMPANY_COLUMNS)[:limit]
+    if query.fragment_terms:
+        rows += _fragment(companies, query, member, COMPANY_COLUMNS)
+    return rows
+
+
+def _name_prefix(queryset: QuerySet[Any], text: str) -> QuerySet[Any]:
+    """Names starting with the text, in name order, as a range on the (organization, sort_name) index."""
+    if connection.vendor == "postgresql":
+        # Byte order, whatever the database's collation; migration 0002 indexes it.
+        queryset = queryset.alias(name_key=Collate(F("sort_name"), "C"))
+        key = "name_key"
+    else:
+        key = "sort_name"
+    return queryset.filter(**{f"{key}__gte": text, f"{key}__lt": _prefix_end(text)}).order_by(key, "id")
+
+
+def _fragment(
+    queryset: QuerySet[Any], query: ParsedQuery, member: Membership, columns: tuple[str, ...]
+) -> list[dict[str, Any]]:
+    """Up to FRAGMENT_CANDIDATES rows whose search_text contains every fragment term."""
+    terms = query.fragment_terms
+    if connection.vendor == "sqlite":
+        table = f"{queryset.model._meta.db_table}_search"
+        match = " AND ".join(
+            [f'organization_key : "{organization_key(member.organization_id)}"']
+            + [f"search_text : {_fts_phrase(term)}" for term in terms]
+        )
+        # Newest first, so a capped common fragment still shows recent customers.
+        cap = FRAGMENT_CANDIDATES if member.sees_all_records else FRAGMENT_CANDIDATES_LIMITED
+        ids = RawSQL(
+            f"SELECT rowid FROM {table} WHERE {table} MATCH %s ORDER BY rowid DESC LIMIT %s",
+            (match, cap),
+        )
+        return list(queryset.filter(pk__in=ids).values(*columns)[:FRAGMENT_CANDIDATES])
+    # pg_trgm takes trigrams from runs of letters and digits; with none the index cannot help.
+    if not any(_TRIGRAM_WORD.search(term) for term in terms):
+        return []
+    condition = Q()
+    for term in terms:
+        condition &= Q(search_text__contains=term)
+    # A LIMIT lets the planner pick a sequential scan for a fragment it believes common; migration
+    # 0002 raises search_text's statistics target so that belief is close enough.
+    return list(queryset.filter(condition).values(*columns)[:FRAGMENT_CANDIDATES])
+
+
+def organization_key(organization_id: int) -> str:
+    """The organization id as three private-use characters: one trigram (see migration 0002)."""
+    return "".join(chr(0xE000 + (organization_id >> shift) % 4096) for shift in (24, 12, 0))
+
+
+def _fts_phrase(term: str) -> str:
+    """A literal FTS5 string: operators, stars, colons and quotes inside it mean nothing."""
+    return '"' + term.replace('"', '""') + '"'
+
+
+def _digits_prefix_end(digits: str) -> str | None:
+    """The first digit string after all that start with these digits ("7659" -> "766"), or None.
+
+    Made of digits only, it orders the same under any collation, so the default-collation index
+    on reversed_digits serves the range on PostgreSQL too.
+    """
+    stem = digits.rstrip("9")
+    return stem[:-1] + str(int(stem[-1]) + 1) if stem else None
+
+
+def _prefix_end(text: str) -> str:
+    """The smallest string after every string that starts with text, in code point order."""
+    while text:
+        last = ord(text[-1]) + 1
+        if 0xD800 <= last <= 0xDFFF:
+            last = 0xE000
+        if last <= 0x10FFFF:
+            return text[:-1] + chr(last)
+        text = text[:-1]
+    return chr(0x10FFFF)
+
+
+# Ranking ------------------------------------------------------------------------------------
+
+
+def _score(query: ParsedQuery, names: set[str], search_text: str) -> float | None:
+    """How well a candidate matches, or None if it does not (a capped index can be loose)."""
+    text = query.text
+    words = search_text.split()
+    emails = [word for word in words if "@" in word]
+    phones = [word for word in words if word.isdigit()]
+    if text in names or text in emails or (query.e164 and query.e164[1:] in phones):
+        return EXACT
+    if any(name.startswith(text) for name in names):
+        return PREFIX
+    if (query.is_email and any(email.startswith(text) for email in emails)) or (
+        query.digits and any(phone.endswith(query.digits) for phone in phones)
+    ):
+        return EMAIL_OR_PHONE_PREFIX
+    if any(word.startswith(text) for name in names for word in name.split()):
+        return WORD_PREFIX
+    if any(text in name for name in names):
+        return NAME_FRAGMENT
+    if all(term in search_text for term in query.fragment_terms or query.text.split()):
+        return ELSEWHERE
+    return None

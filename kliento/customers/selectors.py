@@ -1,0 +1,288 @@
+"""Reads of customer cards: the filtered, sorted lists the pages and the API share, and access checks.
+
+List parameters come as a flat mapping (a query string), the same for pages, the API and saved
+views: `stage`, `owner` (a user id or "me"), `team`, `tag`, `company`, `source` (each may repeat),
+`created_from`, `created_to`, `updated_from`, `updated_to` (dates), `cf.<key>` (custom field equals),
+`cf.<key>.min` / `cf.<key>.max` (ranges), and `sort` (see SORTS, or `cf.<key>` / `-cf.<key>`).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connections
+from django.db.models import BooleanField, Count, FloatField, Q, QuerySet, TextField, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, Coalesce
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from kliento.core.models import Membership, Team
+from kliento.core.permissions import Permission
+from kliento.customers.custom_fields import coerce_value, definitions_for
+from kliento.customers.models import (
+    Company,
+    Contact,
+    CustomField,
+    LifecycleStage,
+    LifecycleTransition,
+    SavedView,
+    Source,
+)
+
+SORTS: dict[str, list[str]] = {
+    "name": ["sort_name", "id"],
+    "-name": ["-sort_name", "-id"],
+    "created": ["created_at", "id"],
+    "-created": ["-created_at", "-id"],
+    "updated": ["updated_at", "id"],
+    "-updated": ["-updated_at", "-id"],
+}
+DEFAULT_SORT = "name"
+MULTI_VALUED = ("stage", "owner", "tag", "source")
+NUMERIC_TYPES = (CustomField.FieldType.NUMBER, CustomField.FieldType.DECIMAL)
+
+
+@dataclass
+class ListQuery:
+    """A list's parsed filters and sort, ready to apply; `params` keeps them as given."""
+
+    entity: str
+    stage: list[str] = field(default_factory=list)
+    owner: list[int] = field(default_factory=list)
+    team: int | None = None
+    tag: list[str] = field(default_factory=list)
+    company: int | None = None
+    source: list[str] = field(default_factory=list)
+    created_from: datetime.date | None = None
+    created_to: datetime.date | None = None
+    updated_from: datetime.date | None = None
+    updated_to: datetime.date | None = None
+    custom: list[tuple[CustomField, str, Any]] = field(
+        default_factory=list
+    )  # (definition, "eq"|"min"|"max", value)
+    sort: str = DEFAULT_SORT
+    params: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def is_filtered(self) -> bool:
+        return any(
+            [self.stage, self.owner, self.team, self.tag, self.company, self.source, self.created_from,
+             self.created_to, self.updated_from, self.updated_to, self.custom]
+        )  # fmt: skip
+
+
+def _values(params: Mapping[str, Any], name: str) -> list[str]:
+    getlist = getattr(params, "getlist", None)
+    raw = getlist(name) if getlist else params.get(name, [])
+    if isinstance(raw, str):
+        raw = [raw]
+    return [str(value).strip() for value in raw if str(value).strip()]
+
+
+def _one(params: Mapping[str, Any], name: str) -> str:
+    values = _values(params, name)
+    return values[-1] if values else ""
+
+
+def _date(params: Mapping[str, Any], name: str, errors: dict[str, list[str]]) -> datetime.date | None:
+    value = _one(params, name)
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        errors[name] = [_("Enter a date as YYYY-MM-DD.")]
+        return None
+
+
+def _int(value: str, name: str, errors: dict[str, list[str]]) -> int | None:
+    try:
+        return int(value)
+    except ValueError:
+        errors[name] = [_("Enter a number.")]
+        return None
+
+
+def parse_list_query(entity: str, params: Mapping[str, Any], *, member: Membership) -> ListQuery:
+    """Read list parameters; a bad one raises ValidationError naming it."""
+    errors: dict[str, list[str]] = {}
+    query = ListQuery(entity=entity)
+    query.params = {name: _values(params, name) for name in params if _values(params, name)}
+    query.stage = _values(params, "stage")
+    if set(query.stage) - set(LifecycleStage.values):
+        errors["stage"] = [_("Unknown lifecycle stage.")]
+    query.source = _values(params, "source")
+    if set(query.source) - set(Source.values):
+        errors["source"] = [_("Unknown source.")]
+    for value in _values(params, "owner"):
+        owner = member.user_id if value == "me" else _int(value, "owner", errors)
+        if owner is not None:
+            query.owner.append(owner)
+    if team := _one(params, "team"):
+        query.team = _int(team, "team", errors)
+    if company := _one(params, "company"):
+        query.company = _int(company, "company", errors)
+    query.tag = _values(params, "tag")
+    for name in ("created_from", "created_to", "updated_from", "updated_to"):
+        setattr(query, name, _date(params, name, errors))
+    definitions = {definition.key: definition for definition in definitions_for(entity)}
+    for name in params:
+        if not name.startswith("cf."):
+            continue
+        key, _dot, bound = name[3:].partition(".")
+        definition = definitions.get(key)
+        if definition is None or bound not in ("", "min", "max"):
+            errors[name] = [_("There is no custom field with this key.")]
+            continue
+        value = _one(params, name)
+        if not value:
+            continue
+        try:
+            coerced = coerce_value(definition, value)
+        except ValidationError as error:
+            errors[name] = error.messages
+            continue
+        if definition.field_type in NUMERIC_TYPES:
+            coerced = float(coerced)
+        query.custom.append((definition, bound or "eq", coerced))
+    sort = _one(params, "sort") or DEFAULT_SORT
+    if sort not in SORTS and sort.lstrip("-").removeprefix("cf.") not in definitions:
+        errors["sort"] = [_("Unknown sort.")]
+    else:
+        query.sort = sort
+    if errors:
+        raise ValidationError(errors)
+    return query
+
+
+def _base_queryset(entity: str, member: Membership) -> QuerySet:
+    model = Contact if entity == CustomField.Entity.CONTACT else Company
+    queryset = model.objects.visible_to(member).select_related("owner")
+    if model is Contact:
+        queryset = queryset.select_related("company")
+    return queryset
+
+
+def filtered_customers(query: ListQuery, *, member: Membership) -> tuple[QuerySet, list[str]]:
+    """The visible rows matching the query, and the ordering for keyset pagination."""
+    queryset = _base_queryset(query.entity, member)
+    if query.stage:
+        queryset = queryset.filter(lifecycle_stage__in=query.stage)
+    if query.owner:
+        queryset = queryset.filter(owner_id__in=query.owner)
+    if query.team is not None:
+        team = Team.objects.filter(pk=query.team).first()
+        member_ids = set(team.members.values_list("pk", flat=True)) if team else set()
+        if team and team.manager_id:
+            member_ids.add(team.manager_id)
+        queryset = queryset.filter(owner_id__in=member_ids)
+    if query.source:
+        queryset = queryset.filter(source__in=query.source)
+    for tag in query.tag:
+        queryset = queryset.filter(tags__name__iexact=tag)
+    if query.company is not None and query.entity == CustomField.Entity.CONTACT:
+        queryset = queryset.filter(company_id=query.company)
+    if query.created_from:
+        queryset = queryset.filter(created_at__date__gte=query.created_from)
+    if query.created_to:
+        queryset = queryset.filter(created_at__date__lte=query.created_to)
+    if query.updated_from:
+        queryset = queryset.filter(updated_at__date__gte=query.updated_from)
+    if query.updated_to:
+        queryset = queryset.filter(updated_at__date__lte=query.updated_to)
+    for index, (definition, bound, value) in enumerate(query.custom):
+        alias = f"cf_filter_{index}"
+        text = KeyTextTransform(definition.key, "custom_fields")
+        if definition.field_type in NUMERIC_TYPES:
+            queryset = queryset.alias(**{alias: Cast(text, FloatField())})
+        elif definition.field_type == CustomField.FieldType.MULTI_CHOICE:
+            queryset = _holding_choices(queryset, definition.key, value)
+            continue
+        elif definition.field_type == CustomField.FieldType.BOOLEAN:
+            queryset = queryset.filter(**{f"custom_fields__{definition.key}": value})
+            continue
+        else:
+            # As plain text: a JSON key's own lookups would parse the value as JSON on SQLite.
+            queryset = queryset.alias(**{alias: Cast(text, TextField())})
+        lookup = {"eq": "exact", "min": "gte", "max": "lte"}[bound]
+        queryset = queryset.filter(**{f"{alias}__{lookup}": value})
+    if query.sort in SORTS:
+        return queryset, SORTS[query.sort]
+    descending = query.sort.startswith("-")
+    key = query.sort.lstrip("-").removeprefix("cf.")
+    definition = next(d for d in definitions_for(query.entity) if d.key == key)
+    text = KeyTextTransform(key, "custom_fields")
+    # Rows without a value sort as empty text (or the smallest number), so the cursor never meets NULL.
+    sort_value = (
+        Coalesce(Cast(text, FloatField()), Value(-1e300))
+        if definition.field_type in NUMERIC_TYPES
+        else Coalesce(text, Value(""), output_field=TextField())
+    )
+    queryset = queryset.annotate(cf_sort=sort_value)
+    return queryset, ["-cf_sort", "-id"] if descending else ["cf_sort", "id"]
+
+
+def _holding_choices(queryset: QuerySet, key: str, choices: list[str]) -> QuerySet:
+    """Rows whose multi-choice custom field holds every one of `choices`."""
+    if connections[queryset.db].features.supports_json_field_contains:
+        return queryset.filter(**{f"custom_fields__{key}__contains": choices})
+    column = f'"{queryset.model._meta.db_table}"."custom_fields"'  # SQLite has no JSON containment
+    for choice in choices:
+        queryset = queryset.filter(
+            RawSQL(
+                f"EXISTS (SELECT 1 FROM json_each({column}, %s) WHERE json_each.value = %s)",
+                (f'$."{key}"', choice),
+                output_field=BooleanField(),
+            )
+        )
+    return queryset
+
+
+def access_contact(*, member: Membership, contact_id: int, write: bool = False) -> Contact:
+    """The contact if this member may see it (and change it, if write); 404 or 403 otherwise."""
+    contact = (
+        Contact.objects.visible_to(member).select_related("owner", "company").filter(pk=contact_id).first()
+    )
+    if contact is None:
+        raise Http404
+    if write and not member.can(Permission.EDIT_CUSTOMERS):
+        raise PermissionDenied
+    return contact
+
+
+def access_company(*, member: Membership, company_id: int, write: bool = False) -> Company:
+    company = Company.objects.visible_to(member).select_related("owner").filter(pk=company_id).first()
+    if company is None:
+        raise Http404
+    if write and not member.can(Permission.EDIT_CUSTOMERS):
+        raise PermissionDenied
+    return company
+
+
+def transitions_of(customer: Contact | Company) -> QuerySet[LifecycleTransition]:
+    link = {"contact": customer} if isinstance(customer, Contact) else {"company": customer}
+    return (
+        LifecycleTransition.objects.filter(**link).select_related("created_by").order_by("-created_at", "-id")
+    )
+
+
+def saved_views_for(*, member: Membership, entity: str) -> QuerySet[SavedView]:
+    """The member's own views and the shared ones."""
+    return SavedView.objects.filter(Q(owner_id=member.user_id) | Q(is_shared=True), entity=entity).order_by(
+        "-is_shared", "name"
+    )
+
+
+def company_totals(company: Company) -> dict[str, Any]:
+    """What the company card sums up about its contacts."""
+    return Contact.objects.filter(company=company).aggregate(
+        contacts=Count("pk"),
+        active=Count("pk", filter=Q(lifecycle_stage__in=[LifecycleStage.ACTIVE, LifecycleStage.LOYAL])),
+        leads=Count("pk", filter=Q(lifecycle_stage=LifecycleStage.LEAD)),
+    )

@@ -1,0 +1,720 @@
+"""Every write to customer cards: create, change, lifecycle, consent, tags, bulk actions, trash.
+
+Pages, the API and imports call these, so each path gets the same validation, normalization,
+audit entry and history. Invalid input raises django's ValidationError keyed by field name
+(`emails.0.email`, `custom_fields.shoe_size`); refused rules raise a DomainError.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kliento.core.audit import create_record, field_values, move_to_trash, record_change, restore_from_trash
+from kliento.core.errors import DomainError
+from kliento.core.models import AuditEntry, Membership, Organization, User
+from kliento.core.permissions import Permission
+from kliento.core.services import require
+from kliento.customers.custom_fields import clean_custom_values
+from kliento.customers.models import (
+    ALLOWED_TRANSITIONS,
+    Company,
+    Consent,
+    Contact,
+    ContactEmail,
+    ContactPhone,
+    CustomField,
+    LifecycleStage,
+    LifecycleTransition,
+    SavedView,
+    Tag,
+    display_name,
+)
+from kliento.customers.normalize import digits_of, normalize_email, normalize_phone, reversed_digits
+
+CONTACT_FIELDS = {
+    "first_name", "last_name", "company_id", "job_title", "birthday", "preferred_language",
+    "preferred_channel", "source", "owner_id", "street", "city", "region", "postal_code", "country",
+    "description",
+}  # fmt: skip
+COMPANY_FIELDS = {
+    "name", "website", "industry", "employees", "email", "phone", "source", "owner_id",
+    "street", "city", "region", "postal_code", "country", "description",
+}  # fmt: skip
+MAX_EMAILS = MAX_PHONES = 10
+
+
+def _organization(member: Membership) -> Organization:
+    return member.organization
+
+
+# Search text --------------------------------------------------------------------------------
+
+
+def contact_search_text(
+    contact: Contact, emails: Iterable[str], phones: Iterable[str], company_name: str
+) -> str:
+    """What fragment search looks in: names both ways round, emails, phone digits, company."""
+    parts = [contact.first_name, contact.last_name, display_name(contact.first_name, contact.last_name)]
+    parts += list(emails) + [digits_of(phone) for phone in phones] + [company_name]
+    return " ".join(part for part in parts if part).casefold()
+
+
+def company_search_text(company: Company) -> str:
+    parts = [company.name, company.email, digits_of(company.phone), company.website, company.city]
+    return " ".join(part for part in parts if part).casefold()
+
+
+def sort_key(name: str) -> str:
+    return name.strip().casefold()[:300]
+
+
+# Validation helpers -------------------------------------------------------------------------
+
+
+def _check_known_fields(data: Mapping[str, Any], allowed: set[str], extra: set[str]) -> None:
+    unknown = set(data) - allowed - extra
+    if unknown:
+        raise ValidationError({name: [_("There is no such field.")] for name in sorted(unknown)})
+
+
+def _check_owner(owner_id: int | None) -> None:
+    if owner_id is not None and not Membership.objects.active().filter(user_id=owner_id).exists():
+        raise ValidationError({"owner_id": [_("The owner must be an active member of the organization.")]})
+
+
+def _check_company(company_id: int | None) -> Company | None:
+    if company_id is None:
+        return None
+    company = Company.objects.filter(pk=company_id).first()
+    if company is None:
+        raise ValidationError({"company_id": [_("There is no such company.")]})
+    return company
+
+
+def _clean_emails(entries: Sequence[Any]) -> list[dict[str, Any]]:
+    """Each entry as {email, label, is_primary} with exactly one primary; errors name `emails.N.email`."""
+    if len(entries) > MAX_EMAILS:
+        raise ValidationError({"emails": [_("At most %(max)s email addresses.") % {"max": MAX_EMAILS}]})
+    cleaned, errors, seen = [], {}, set()
+    for index, entry in enumerate(entries):
+        entry = {"email": entry} if isinstance(entry, str) else dict(entry)
+        try:
+            email = normalize_email(str(entry.get("email", "")))
+        except ValidationError as error:
+            errors[f"emails.{index}.email"] = error.messages
+            continue
+        label = entry.get("label") or ContactEmail.Label.WORK
+        if label not in ContactEmail.Label.values:
+            errors[f"emails.{index}.label"] = [_("Unknown label.")]
+            continue
+        if email in seen:
+            continue
+        seen.add(email)
+        cleaned.append({"email": email, "label": label, "is_primary": bool(entry.get("is_primary"))})
+    if errors:
+        raise ValidationError(errors)
+    return _one_primary(cleaned)
+
+
+def _clean_phones(entries: Sequence[Any], region: str) -> list[dict[str, Any]]:
+    if len(entries) > MAX_PHONES:
+        raise ValidationError({"phones": [_("At most %(max)s phone numbers.") % {"max": MAX_PHONES}]})
+    cleaned, errors, seen = [], {}, set()
+    for index, entry in enumerate(entries):
+        entry = {"number": entry} if isinstance(entry, str) else dict(entry)
+        try:
+            number = normalize_phone(str(entry.get("number", "")), region)
+        except ValidationError as error:
+            errors[f"phones.{index}.number"] = error.messages
+            continue
+        label = entry.get("label") or ContactPhone.Label.MOBILE
+        if label not in ContactPhone.Label.values:
+            errors[f"phones.{index}.label"] = [_("Unknown label.")]
+            continue
+        if number in seen:
+            continue
+        seen.add(number)
+        cleaned.append({"number": number, "label": label, "is_primary": bool(entry.get("is_primary"))})
+    if errors:
+        raise ValidationError(errors)
+    return _one_primary(cleaned)
+
+
+def _one_primary(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    primary_index = next((i for i, entry in enumerate(entries) if entry["is_primary"]), 0)
+    for index, entry in enumerate(entries):
+        entry["is_primary"] = index == primary_index
+    return entries
+
+
+def _primary(entries: list[dict[str, Any]], key: str) -> str:
+    return next((entry[key] for entry in entries if entry["is_primary"]), "")
+
+
+# Duplicates ---------------------------------------------------------------------------------
+
+
+def find_duplicates(
+    *, emails: Iterable[str] = (), phones: Iterable[str] = (), exclude_id: int | None = None
+) -> list[Contact]:
+    """Contacts of the organization that already have one of these normalized emails or phones."""
+    emails, phones = [e for e in emails if e], [p for p in phones if p]
+    if not emails and not phones:
+        return []
+    ids = (
+        set(ContactEmail.objects.filter(email__in=emails).values_list("contact_id", flat=True))
+        if emails
+        else set()
+    )
+    if phones:
+        ids |= set(ContactPhone.objects.filter(number__in=phones).values_list("contact_id", flat=True))
+    ids.discard(exclude_id)
+    return list(Contact.objects.filter(pk__in=ids).order_by("sort_name", "id")[:5])
+
+
+# Contacts -----------------------------------------------------------------------------------
+
+
+def _apply_contact_fields(contact: Contact, data: Mapping[str, Any]) -> None:
+    for name in CONTACT_FIELDS & set(data):
+        value = data[name]
+        if isinstance(value, str):
+            value = value.strip()
+        setattr(contact, name, value)
+    if contact.country:
+        contact.country = contact.country.upper()
+
+
+def _write_emails(contact: Contact, emails: list[dict[str, Any]]) -> None:
+    ContactEmail.objects.filter(contact=contact).delete()
+    ContactEmail.objects.bulk_create(
+        [ContactEmail(organization_id=contact.organization_id, contact=contact, **entry) for entry in emails]
+    )
+
+
+def _write_phones(contact: Contact, phones: list[dict[str, Any]]) -> None:
+    ContactPhone.objects.filter(contact=contact).delete()
+    ContactPhone.objects.bulk_create(
+        [
+            ContactPhone(
+                organization_id=contact.organization_id,
+                contact=contact,
+                reversed_digits=reversed_digits(entry["number"]),
+                **entry,
+            )
+            for entry in phones
+        ]
+    )
+
+
+def _refresh_derived(contact: Contact, emails: list[str], phones: list[str]) -> None:
+    company_name = contact.company.name if contact.company_id and contact.company else ""
+    contact.sort_name = sort_key(contact.full_name)
+    contact.search_text = contact_search_text(contact, emails, phones, company_name)
+
+
+@transaction.atomic
+def create_contact(*, member: Membership, data: Mapping[str, Any]) -> Contact:
+    """A new contact with its emails, phones, tags and custom fields, validated as a whole."""
+    require(member, Permission.EDIT_CUSTOMERS)
+    _check_known_fields(
+        data, CONTACT_FIELDS, {"emails", "phones", "tags", "custom_fields", "lifecycle_stage"}
+    )
+    organization = _organization(member)
+    contact = Contact(organization_id=member.organization_id, owner_id=member.user_id)
+    _apply_contact_fields(contact, data)
+    stage = data.get("lifecycle_stage") or LifecycleStage.LEAD
+    if stage not in LifecycleStage.values:
+        raise ValidationError({"lifecycle_stage": [_("Unknown lifecycle stage.")]})
+    contact.lifecycle_stage = stage
+    _check_owner(contact.owner_id)
+    contact.company = _check_company(contact.company_id)
+    emails = _clean_emails(data.get("emails") or [])
+    phones = _clean_phones(data.get("phones") or [], organization.default_region)
+    contact.custom_fields = clean_custom_values(CustomField.Entity.CONTACT, data.get("custom_fields") or {})
+    contact.email, contact.phone = _primary(emails, "email"), _primary(phones, "number")
+    _refresh_derived(contact, [e["email"] for e in emails], [p["number"] for p in phones])
+    if not contact.first_name and not contact.last_name:
+        raise ValidationError({"last_name": [_("Give the contact a first or last name.")]})
+    create_record(contact, actor=member.user)
+    _write_emails(contact, emails)
+    _write_phones(contact, phones)
+    if data.get("tags"):
+        contact.tags.set(_tags_named(data["tags"], member))
+    LifecycleTransition.objects.create(
+        organization_id=contact.organization_id, contact=contact, to_stage=stage, created_by=member.user
+    )
+    return contact
+
+
+@transaction.atomic
+def update_contact(*, contact: Contact, member: Membership, data: Mapping[str, Any]) -> Contact:
+    """Change some fields (only those given); emails or phones, when given, replace the lists."""
+    require(member, Permission.EDIT_CUSTOMERS)
+    _check_known_fields(data, CONTACT_FIELDS, {"emails", "phones", "tags", "custom_fields"})
+    before = field_values(contact)
+    _apply_contact_fields(contact, data)
+    if "owner_id" in data:
+        _check_owner(contact.owner_id)
+    if "company_id" in data:
+        contact.company = _check_company(contact.company_id)
+    if not contact.first_name and not contact.last_name:
+        raise ValidationError({"last_name": [_("Give the contact a first or last name.")]})
+    changes: dict[str, Any] = {}
+    if "custom_fields" in data:
+        contact.custom_fields = clean_custom_values(
+            CustomField.Entity.CONTACT,
+            data["custom_fields"] or {},
+            current=contact.custom_fields,
+            record_id=contact.pk,
+        )
+    emails = phones = None
+    if "emails" in data:
+        emails = _clean_emails(data["emails"] or [])
+        old = sorted(contact.emails.values_list("email", flat=True))
+        if old != sorted(e["email"] for e in emails) or contact.email != _primary(emails, "email"):
+            changes["emails"] = [old, [e["email"] for e in emails]]
+        _write_emails(contact, emails)
+        contact.email = _primary(emails, "email")
+    if "phones" in data:
+        phones = _clean_phones(data["phones"] or [], _organization(member).default_region)
+        old = sorted(contact.phones.values_list("number", flat=True))
+        if old != sorted(p["number"] for p in phones) or contact.phone != _primary(phones, "number"):
+            changes["phones"] = [old, [p["number"] for p in phones]]
+        _write_phones(contact, phones)
+        contact.phone = _primary(phones, "number")
+    if "tags" in data:
+        changes.update(_set_tags(contact, data["tags"] or [], member))
+    contact.full_clean(exclude=["tags"])
+    _refresh_derived(
+        contact,
+        list(contact.emails.values_list("email", flat=True)),
+        list(contact.phones.values_list("number", flat=True)),
+    )
+    after = field_values(contact)
+    changes.update({name: [before[name], after[name]] for name in after if before.get(name) != after[name]})
+    changes.pop("sort_name", None)
+    changes.pop("search_text", None)
+    if changes:
+        contact.updated_by = member.user
+        contact.save()
+        record_change(contact, action=AuditEntry.Action.UPDATE, actor=member.user, changes=changes)
+    return contact
+
+
+# Companies ----------------------------------------------------------------------------------
+
+
+def _apply_company_fields(company: Company, data: Mapping[str, Any], region: str) -> None:
+    for name in COMPANY_FIELDS & set(data):
+        value = data[name]
+        if isinstance(value, str):
+            value = value.strip()
+        setattr(company, name, value)
+    errors: dict[str, list[str]] = {}
+    if "email" in data and company.email:
+        try:
+            company.email = normalize_email(company.email)
+        except ValidationError as error:
+            errors["email"] = error.messages
+    if "phone" in data and company.phone:
+        try:
+            company.phone = normalize_phone(company.phone, region)
+        except ValidationError as error:
+            errors["phone"] = error.messages
+    if errors:
+        raise ValidationError(errors)
+    if company.country:
+        company.country = company.country.upper()
+    company.sort_name = sort_key(company.name)
+    company.search_text = company_search_text(company)
+
+
+@transaction.atomic
+def create_company(*, member: Membership, data: Mapping[str, Any]) -> Company:
+    require(member, Permission.EDIT_CUSTOMERS)
+    _check_known_fields(data, COMPANY_FIELDS, {"tags", "custom_fields", "lifecycle_stage"})
+    company = Company(organization_id=member.organization_id, owner_id=member.user_id)
+    _apply_company_fields(company, data, _organization(member).default_region)
+    stage = data.get("lifecycle_stage") or LifecycleStage.LEAD
+    if stage not in LifecycleStage.values:
+        raise ValidationError({"lifecycle_stage": [_("Unknown lifecycle stage.")]})
+    company.lifecycle_stage = stage
+    _check_owner(company.owner_id)
+    company.custom_fields = clean_custom_values(CustomField.Entity.COMPANY, data.get("custom_fields") or {})
+    create_record(company, actor=member.user)
+    if data.get("tags"):
+        company.tags.set(_tags_named(data["tags"], member))
+    LifecycleTransition.objects.create(
+        organization_id=company.organization_id, company=company, to_stage=stage, created_by=member.user
+    )
+    return company
+
+
+@transaction.atomic
+def update_company(*, company: Company, member: Membership, data: Mapping[str, Any]) -> Company:
+    require(member, Permission.EDIT_CUSTOMERS)
+    _check_known_fields(data, COMPANY_FIELDS, {"tags", "custom_fields"})
+    before = field_values(company)
+    old_name = company.name
+    _apply_company_fields(company, data, _organization(member).default_region)
+    if "owner_id" in data:
+        _check_owner(company.owner_id)
+    if "custom_fields" in data:
+        company.custom_fields = clean_custom_values(
+            CustomField.Entity.COMPANY,
+            data["custom_fields"] or {},
+            current=company.custom_fields,
+            record_id=company.pk,
+        )
+    changes: dict[str, Any] = {}
+    if "tags" in data:
+        changes.update(_set_tags(company, data["tags"] or [], member))
+    company.full_clean(exclude=["tags"])
+    after = field_values(company)
+    changes.update({name: [before[name], after[name]] for name in after if before.get(name) != after[name]})
+    changes.pop("sort_name", None)
+    changes.pop("search_text", None)
+    if changes:
+        company.updated_by = member.user
+        company.save()
+        record_change(company, action=AuditEntry.Action.UPDATE, actor=member.user, changes=changes)
+    if company.name != old_name:
+        _refresh_contacts_of(company)
+    return company
+
+
+def _refresh_contacts_of(company: Company) -> None:
+    """Contacts find their company by its name: keep their search text current after a rename."""
+    for contact in Contact.objects.filter(company=company).prefetch_related("emails", "phones"):
+        contact.company = company
+        _refresh_derived(
+            contact, [e.email for e in contact.emails.all()], [p.number for p in contact.phones.all()]
+        )
+        Contact.objects.filter(pk=contact.pk).update(search_text=contact.search_text)
+
+
+# Lifecycle ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def change_lifecycle_stage(
+    *,
+    customer: Contact | Company,
+    to_stage: str,
+    actor: User | None,
+    reason: str = "",
+    rule: str = "",
+    member: Membership | None = None,
+) -> LifecycleTransition:
+    """Move a customer to another stage, by hand (member) or by a rule (rule name), and record why."""
+    if member is not None:
+        require(member, Permission.EDIT_CUSTOMERS)
+    if to_stage not in LifecycleStage.values:
+        raise ValidationError({"to_stage": [_("Unknown lifecycle stage.")]})
+    from_stage = customer.lifecycle_stage
+    if to_stage not in ALLOWED_TRANSITIONS[from_stage]:
+        raise DomainError(
+            _("A customer cannot move from %(from)s to %(to)s.")
+            % {"from": LifecycleStage(from_stage).label, "to": LifecycleStage(to_stage).label},
+            field="to_stage",
+        )
+    if len(reason) > 500:
+        raise ValidationError({"reason": [_("At most 500 characters.")]})
+    customer.lifecycle_stage = to_stage
+    customer.updated_by = actor
+    customer.save(update_fields=["lifecycle_stage", "updated_by", "updated_at"])
+    record_change(
+        customer,
+        action=AuditEntry.Action.UPDATE,
+        actor=actor,
+        changes={"lifecycle_stage": [from_stage, to_stage]},
+        actor_label=rule,
+    )
+    link = {"contact": customer} if isinstance(customer, Contact) else {"company": customer}
+    return LifecycleTransition.objects.create(
+        organization_id=customer.organization_id,
+        from_stage=from_stage,
+        to_stage=to_stage,
+        reason=reason.strip(),
+        rule=rule,
+        created_by=actor,
+        **link,
+    )
+
+
+# Consent ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_consent(
+    *, contact: Contact, channel: str, granted: bool, method: str, member: Membership, note: str = ""
+) -> Consent:
+    """Record that a contact gave or withdrew consent for a channel (and when and how)."""
+    require(member, Permission.EDIT_CUSTOMERS)
+    consent = Consent.objects.filter(contact=contact, channel=channel).first()
+    status = Consent.Status.GRANTED if granted else Consent.Status.WITHDRAWN
+    before = consent.status if consent else ""
+    if consent is None:
+        consent = Consent(organization_id=contact.organization_id, contact=contact, channel=channel)
+    consent.status, consent.method, consent.note = status, method, note.strip()
+    consent.changed_at = timezone.now()
+    consent.updated_by = member.user
+    consent.full_clean(exclude=["contact"])
+    consent.save()
+    record_change(
+        contact,
+        action=AuditEntry.Action.UPDATE,
+        actor=member.user,
+        changes={f"consent.{channel}": [before or None, f"{status} ({method})"]},
+    )
+    return consent
+
+
+def has_consent(contact: Contact, channel: str) -> bool:
+    """Whether sending on this channel is allowed: only with consent given and not withdrawn."""
+    return Consent.objects.filter(contact=contact, channel=channel, status=Consent.Status.GRANTED).exists()
+
+
+# Tags ---------------------------------------------------------------------------------------
+
+
+def _tags_named(names: Iterable[str], member: Membership) -> list[Tag]:
+    tags = []
+    for raw in names:
+        name = str(raw).strip()[:60]
+        if not name:
+            continue
+        tag = Tag.objects.filter(name__iexact=name).first()
+        if tag is None:
+            tag = Tag.objects.create(
+                organization_id=member.organization_id, name=name, created_by=member.user
+            )
+        tags.append(tag)
+    return tags
+
+
+def create_tag(*, member: Membership, name: str, color: str = "#6c757d") -> Tag:
+    """A new tag; names are unique in the organization whatever their case."""
+    require(member, Permission.EDIT_CUSTOMERS)
+    name = name.strip()
+    if name and Tag.objects.filter(name__iexact=name).exists():
+        raise ValidationError({"name": [_("A tag with this name already exists.")]})
+    tag = Tag(organization_id=member.organization_id, name=name, color=color)
+    return create_record(tag, actor=member.user)
+
+
+@transaction.atomic
+def delete_tag(*, member: Membership, tag: Tag) -> None:
+    """Delete a tag for good; the customers that carried it lose only the tag."""
+    require(member, Permission.DELETE_CUSTOMERS)
+    record_change(tag, action=AuditEntry.Action.PURGE, actor=member.user)
+    tag.delete()
+
+
+def _set_tags(record: Contact | Company, names: Iterable[str], member: Membership) -> dict[str, Any]:
+    before = sorted(record.tags.values_list("name", flat=True))
+    tags = _tags_named(names, member)
+    record.tags.set(tags)
+    after = sorted(tag.name for tag in tags)
+    return {"tags": [before, after]} if before != after else {}
+
+
+# Trash --------------------------------------------------------------------------------------
+
+
+def delete_customer(*, customer: Contact | Company, member: Membership) -> None:
+    require(member, Permission.DELETE_CUSTOMERS)
+    move_to_trash(customer, actor=member.user)
+
+
+def restore_customer(*, customer: Contact | Company, member: Membership) -> None:
+    require(member, Permission.DELETE_CUSTOMERS)
+    restore_from_trash(customer, actor=member.user)
+
+
+# Bulk actions -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def bulk_update_contacts(
+    *, contact_ids: Sequence[int], member: Membership, action: str, value: Any = None
+) -> int:
+    """Apply one action to a selection of visible contacts; one audit entry with the count."""
+    require(member, Permission.DELETE_CUSTOMERS if action == "trash" else Permission.EDIT_CUSTOMERS)
+    contacts = Contact.objects.visible_to(member).filter(pk__in=list(contact_ids)[:10000])
+    ids = list(contacts.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    selected = Contact.objects.filter(pk__in=ids)
+    now = timezone.now()
+    if action == "assign_owner":
+        _check_owner(value)
+        selected.update(owner_id=value, updated_by=member.user, updated_at=now)
+    elif action in ("add_tag", "remove_tag"):
+        tag = _tags_named([value], member)
+        if not tag:
+            raise ValidationError({"value": [_("Name the tag.")]})
+        through = Contact.tags.through
+        if action == "add_tag":
+            existing = set(
+                through.objects.filter(tag=tag[0], contact_id__in=ids).values_list("contact_id", flat=True)
+            )
+            through.objects.bulk_create([through(contact_id=i, tag=tag[0]) for i in ids if i not in existing])
+        else:
+            through.objects.filter(tag=tag[0], contact_id__in=ids).delete()
+        selected.update(updated_by=member.user, updated_at=now)
+    elif action == "change_stage":
+        for contact in selected:
+            if contact.lifecycle_stage != value:
+                change_lifecycle_stage(
+                    customer=contact, to_stage=value, actor=member.user, reason=_("Bulk change")
+                )
+    elif action == "trash":
+        selected.update(deleted_at=now, deleted_by=member.user, updated_at=now)
+    else:
+        raise ValidationError({"action": [_("Unknown bulk action.")]})
+    AuditEntry.objects.create(
+        organization_id=member.organization_id,
+        action=AuditEntry.Action.BULK,
+        actor=member.user,
+        actor_label=str(member.user),
+        record_type="customers.contact",
+        record_label=_("%(count)s contacts") % {"count": len(ids)},
+        changes={"action": action, "value": value, "count": len(ids), "ids": ids[:1000]},
+        created_by=member.user,
+    )
+    return len(ids)
+
+
+@transaction.atomic
+def bulk_update_companies(
+    *, company_ids: Sequence[int], member: Membership, action: str, value: Any = None
+) -> int:
+    """Apply one action to a selection of visible companies; one audit entry with the count."""
+    require(member, Permission.DELETE_CUSTOMERS if action == "trash" else Permission.EDIT_CUSTOMERS)
+    companies = Company.objects.visible_to(member).filter(pk__in=list(company_ids)[:10000])
+    ids = list(companies.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    selected = Company.objects.filter(pk__in=ids)
+    now = timezone.now()
+    if action == "assign_owner":
+        _check_owner(value)
+        selected.update(owner_id=value, updated_by=member.user, updated_at=now)
+    elif action in ("add_tag", "remove_tag"):
+        tag = _tags_named([value], member)
+        if not tag:
+            raise ValidationError({"value": [_("Name the tag.")]})
+        through = Company.tags.through
+        if action == "add_tag":
+            existing = set(
+                through.objects.filter(tag=tag[0], company_id__in=ids).values_list("company_id", flat=True)
+            )
+            through.objects.bulk_create([through(company_id=i, tag=tag[0]) for i in ids if i not in existing])
+        else:
+            through.objects.filter(tag=tag[0], company_id__in=ids).delete()
+        selected.update(updated_by=member.user, updated_at=now)
+    elif action == "change_stage":
+        for company in selected:
+            if company.lifecycle_stage != value:
+                change_lifecycle_stage(
+                    customer=company, to_stage=value, actor=member.user, reason=_("Bulk change")
+                )
+    elif action == "trash":
+        selected.update(deleted_at=now, deleted_by=member.user, updated_at=now)
+    else:
+        raise ValidationError({"action": [_("Unknown bulk action.")]})
+    AuditEntry.objects.create(
+        organization_id=member.organization_id,
+        action=AuditEntry.Action.BULK,
+        actor=member.user,
+        actor_label=str(member.user),
+        record_type="customers.company",
+        record_label=_("%(count)s companies") % {"count": len(ids)},
+        changes={"action": action, "value": value, "count": len(ids), "ids": ids[:1000]},
+        created_by=member.user,
+    )
+    return len(ids)
+
+
+# Custom fields and saved views --------------------------------------------------------------
+
+
+def save_custom_field(
+    *, member: Membership, data: Mapping[str, Any], field: CustomField | None = None
+) -> CustomField:
+    require(member, Permission.MANAGE_ORGANIZATION)
+    definition = field or CustomField(organization_id=member.organization_id)
+    for name in (
+        "entity",
+        "key",
+        "label",
+        "field_type",
+        "choices",
+        "is_required",
+        "is_unique",
+        "position",
+        "help_text",
+    ):
+        if name in data:
+            setattr(definition, name, data[name])
+    if definition.field_type in (CustomField.FieldType.CHOICE, CustomField.FieldType.MULTI_CHOICE):
+        choices = [str(choice).strip() for choice in definition.choices or [] if str(choice).strip()]
+        if not choices:
+            raise ValidationError({"choices": [_("List at least one choice.")]})
+        definition.choices = choices
+    else:
+        definition.choices = []
+    clash = CustomField.objects.filter(entity=definition.entity, key=definition.key).exclude(pk=definition.pk)
+    if clash.exists():
+        raise ValidationError({"key": [_("Another field already uses this key.")]})
+    if field is None:
+        return create_record(definition, actor=member.user)
+    definition.full_clean()
+    definition.updated_by = member.user
+    definition.save()
+    record_change(definition, action=AuditEntry.Action.UPDATE, actor=member.user)
+    return definition
+
+
+def delete_custom_field(*, member: Membership, field: CustomField) -> None:
+    require(member, Permission.MANAGE_ORGANIZATION)
+    record_change(field, action=AuditEntry.Action.PURGE, actor=member.user)
+    field.delete()
+
+
+def save_view(
+    *,
+    member: Membership,
+    entity: str,
+    name: str,
+    query: Mapping[str, Any],
+    columns: Sequence[str],
+    shared: bool,
+) -> SavedView:
+    if shared:
+        require(member, Permission.MANAGE_TEAMS)
+    view = SavedView(
+        organization_id=member.organization_id,
+        entity=entity,
+        name=name.strip(),
+        owner=member.user,
+        is_shared=shared,
+        query=dict(query),
+        columns=list(columns),
+    )
+    return create_record(view, actor=member.user)
+
+
+def delete_view(*, member: Membership, view: SavedView) -> None:
+    if view.owner_id != member.user_id:
+        require(member, Permission.MANAGE_TEAMS)
+    record_change(view, action=AuditEntry.Action.PURGE, actor=member.user)
+    view.delete()

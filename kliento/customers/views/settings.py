@@ -1,0 +1,74 @@
+"""The custom field settings: list, add, change and delete the fields of contacts and companies."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Max
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from kliento.core.errors import DomainError
+from kliento.core.permissions import Permission
+from kliento.core.views import member_required
+from kliento.customers import services
+from kliento.customers.forms import CustomFieldForm, apply_service_error
+from kliento.customers.models import CustomField
+
+NEW = 0  # custom-field-edit with id 0 adds a field
+
+
+def _field(field_id: int) -> CustomField:
+    field = CustomField.objects.filter(pk=field_id).first()
+    if field is None:
+        raise Http404
+    return field
+
+
+@member_required(Permission.MANAGE_ORGANIZATION)
+def custom_field_list(request: HttpRequest) -> HttpResponse:
+    fields = list(CustomField.objects.order_by("entity", "position", "id"))
+    groups = [
+        (entity, label, [field for field in fields if field.entity == entity])
+        for entity, label in CustomField.Entity.choices
+    ]
+    return render(request, "customers/custom_fields.html", {"groups": groups, "new_id": NEW})
+
+
+@member_required(Permission.MANAGE_ORGANIZATION)
+def custom_field_edit(request: HttpRequest, field_id: int) -> HttpResponse:
+    field = None if field_id == NEW else _field(field_id)
+    heading = field.label if field else ""  # taken before a refused save changes the instance
+    initial = None
+    if field is None:
+        entity = request.GET.get("entity", "")
+        entity = entity if entity in CustomField.Entity.values else CustomField.Entity.CONTACT
+        last = CustomField.objects.filter(entity=entity).aggregate(last=Max("position"))["last"]
+        initial = {"entity": entity, "position": 0 if last is None else last + 1}
+    form = CustomFieldForm(request.POST or None, instance=field, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.save_custom_field(
+                member=request.member,  # type: ignore[attr-defined]
+                data=form.service_data(),
+                field=field,
+            )
+        except (ValidationError, DomainError) as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, _("The field “%(label)s” was saved.") % {"label": saved.label})
+            return redirect("customers:custom-field-list")
+    context = {"form": form, "field": field, "heading": heading}
+    return render(request, "customers/custom_field_form.html", context, status=400 if form.errors else 200)
+
+
+@member_required(Permission.MANAGE_ORGANIZATION)
+def custom_field_delete(request: HttpRequest, field_id: int) -> HttpResponse:
+    field = _field(field_id)
+    if request.method == "POST":
+        services.delete_custom_field(member=request.member, field=field)  # type: ignore[attr-defined]
+        messages.success(request, _("The field “%(label)s” was deleted.") % {"label": field.label})
+        return redirect("customers:custom-field-list")
+    context = {"field": field, "heading": field.label, "confirm_delete": True}
+    return render(request, "customers/custom_field_form.html", context)

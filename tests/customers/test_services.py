@@ -1,0 +1,421 @@
+import pytest
+from django.core.exceptions import ValidationError
+
+from kliento.core.errors import DomainError, NotAllowed
+from kliento.core.models import AuditEntry, Organization
+from kliento.core.permissions import Role
+from kliento.customers import services
+from kliento.customers.models import (
+    Company,
+    Consent,
+    Contact,
+    ContactEmail,
+    ContactPhone,
+    CustomField,
+    LifecycleStage,
+    LifecycleTransition,
+    Tag,
+)
+from tests.customers.factories import CompanyFactory, ContactFactory, CustomFieldFactory
+from tests.factories import MembershipFactory
+
+
+def _contact(alice, **data):
+    return services.create_contact(member=alice, data={"first_name": "Ada", "last_name": "Lovelace", **data})
+
+
+def _set_region(organization: Organization, region: str) -> None:
+    organization.default_region = region
+    organization.save()
+
+
+def test_a_new_contact_is_a_lead_owned_by_its_creator_with_its_first_transition(alice):
+    contact = _contact(alice)
+
+    assert (contact.lifecycle_stage, contact.owner_id) == (LifecycleStage.LEAD, alice.user_id)
+    transition = LifecycleTransition.objects.get(contact=contact)
+    assert (transition.from_stage, transition.to_stage, transition.created_by) == ("", "lead", alice.user)
+
+
+def test_emails_are_validated_and_stored_normalized(alice):
+    contact = _contact(
+        alice, emails=[{"email": " Ada@Example.COM "}, {"email": "ada@home.example.org", "label": "home"}]
+    )
+
+    assert list(contact.emails.order_by("id").values_list("email", "is_primary")) == [
+        ("ada@example.com", True),
+        ("ada@home.example.org", False),
+    ]
+    assert contact.email == "ada@example.com"
+
+
+def test_an_invalid_email_names_its_position_and_writes_nothing(alice):
+    with pytest.raises(ValidationError) as raised:
+        _contact(alice, emails=["ada@example.com", "not an email"])
+
+    assert list(raised.value.message_dict) == ["emails.1.email"]
+    assert Contact.objects.exists() is False
+
+
+@pytest.mark.parametrize(
+    ("region", "typed", "stored"),
+    [
+        ("DE", "030 1234567", "+49301234567"),
+        ("DE", "+49 (30) 123-4567", "+49301234567"),
+        ("US", "(201) 555-0123", "+12015550123"),
+        ("GB", "020 7946 0018", "+442079460018"),
+        ("RU", "8 (495) 123-45-67", "+74951234567"),
+        ("CN", "010 1234 5678", "+861012345678"),
+        ("US", "+44 20 7946 0018", "+442079460018"),
+    ],
+)
+def test_phones_in_national_and_international_formats_are_stored_as_e164(alice, region, typed, stored):
+    _set_region(alice.organization, region)
+    alice.organization.refresh_from_db()
+
+    contact = _contact(alice, phones=[typed])
+
+    assert contact.phones.get().number == stored
+    assert contact.phones.get().reversed_digits == stored[1:][::-1]
+
+
+def test_an_invalid_phone_names_its_position_and_writes_nothing(alice):
+    with pytest.raises(ValidationError) as raised:
+        _contact(alice, phones=["12"])
+
+    assert list(raised.value.message_dict) == ["phones.0.number"]
+    assert ContactPhone.objects.exists() is False
+
+
+def test_a_contact_needs_a_first_or_last_name(alice):
+    with pytest.raises(ValidationError) as raised:
+        services.create_contact(member=alice, data={"first_name": "  "})
+
+    assert "last_name" in raised.value.message_dict
+
+
+def test_an_unknown_field_is_refused_by_name(alice):
+    with pytest.raises(ValidationError) as raised:
+        _contact(alice, favourite_colour="green")
+
+    assert list(raised.value.message_dict) == ["favourite_colour"]
+
+
+def test_oversized_text_is_refused_naming_the_field(alice):
+    with pytest.raises(ValidationError) as raised:
+        _contact(alice, job_title="x" * 101)
+
+    assert "job_title" in raised.value.message_dict
+    assert Contact.objects.exists() is False
+
+
+def test_a_company_of_another_organization_cannot_be_linked(alice, olga):
+    theirs = CompanyFactory(organization=olga.organization)
+
+    with pytest.raises(ValidationError) as raised:
+        _contact(alice, company_id=theirs.pk)
+
+    assert list(raised.value.message_dict) == ["company_id"]
+
+
+def test_the_owner_must_be_a_member(alice, olga):
+    with pytest.raises(ValidationError) as raised:
+        _contact(alice, owner_id=olga.user_id)
+
+    assert list(raised.value.message_dict) == ["owner_id"]
+
+
+def test_custom_field_values_are_typed_and_stored(alice):
+    CustomFieldFactory(organization=alice.organization, key="size", field_type=CustomField.FieldType.NUMBER)
+    CustomFieldFactory(organization=alice.organization, key="vip", field_type=CustomField.FieldType.BOOLEAN)
+    CustomFieldFactory(
+        organization=alice.organization, key="branch", field_type="choice", choices=["North", "South"]
+    )
+
+    contact = _contact(alice, custom_fields={"size": "42", "vip": "yes", "branch": "North"})
+
+    assert contact.custom_fields == {"size": 42, "vip": True, "branch": "North"}
+
+
+@pytest.mark.parametrize(
+    ("field_type", "value"),
+    [("number", "4.5"), ("decimal", "abc"), ("date", "31/12/2024"), ("boolean", "maybe"), ("choice", "East")],
+)
+def test_a_wrongly_typed_custom_value_names_the_field(alice, field_type, value):
+    CustomFieldFactory(organization=alice.organization, key="extra", field_type=field_type, choices=["North"])
+
+    with pytest.raises(ValidationError) as raised:
+        _contact(alice, custom_fields={"extra": value})
+
+    assert list(raised.value.message_dict) == ["custom_fields.extra"]
+    assert Contact.objects.exists() is False
+
+
+def test_an_unknown_custom_field_is_refused(alice):
+    with pytest.raises(ValidationError) as raised:
+        _contact(alice, custom_fields={"nope": 1})
+
+    assert list(raised.value.message_dict) == ["custom_fields.nope"]
+
+
+def test_a_required_custom_field_must_be_given(alice):
+    CustomFieldFactory(organization=alice.organization, key="card", is_required=True)
+
+    with pytest.raises(ValidationError) as raised:
+        _contact(alice)
+
+    assert list(raised.value.message_dict) == ["custom_fields.card"]
+
+
+def test_a_unique_custom_field_refuses_a_value_already_used(alice):
+    CustomFieldFactory(organization=alice.organization, key="card", is_unique=True)
+    _contact(alice, custom_fields={"card": "A-1"})
+
+    with pytest.raises(ValidationError) as raised:
+        _contact(alice, last_name="Byron", custom_fields={"card": "A-1"})
+
+    assert list(raised.value.message_dict) == ["custom_fields.card"]
+    assert Contact.objects.count() == 1
+
+
+def test_a_unique_custom_value_may_repeat_in_another_organization(alice, olga):
+    CustomFieldFactory(organization=alice.organization, key="card", is_unique=True)
+    ContactFactory(organization=olga.organization, custom_fields={"card": "A-1"})
+
+    assert _contact(alice, custom_fields={"card": "A-1"}).custom_fields == {"card": "A-1"}
+
+
+def test_updating_a_contact_audits_old_and_new_values(alice):
+    contact = _contact(alice)
+
+    services.update_contact(
+        contact=contact, member=alice, data={"job_title": "Analyst", "emails": ["a@example.com"]}
+    )
+
+    entry = AuditEntry.objects.get(record_type="customers.contact", action="update")
+    assert entry.changes["job_title"] == ["", "Analyst"]
+    assert entry.changes["emails"] == [[], ["a@example.com"]]
+
+
+def test_an_update_without_changes_leaves_no_entry(alice):
+    contact = _contact(alice)
+
+    services.update_contact(contact=contact, member=alice, data={"first_name": "Ada"})
+
+    assert AuditEntry.objects.filter(action="update").exists() is False
+
+
+def test_a_failed_update_changes_nothing(alice):
+    contact = _contact(alice, emails=["ada@example.com"])
+
+    with pytest.raises(ValidationError):
+        services.update_contact(contact=contact, member=alice, data={"job_title": "CEO", "emails": ["bad"]})
+
+    contact = Contact.objects.get(pk=contact.pk)
+    assert (contact.job_title, contact.email) == ("", "ada@example.com")
+    assert list(ContactEmail.objects.values_list("email", flat=True)) == ["ada@example.com"]
+
+
+def test_lifecycle_changes_are_recorded_with_who_and_why(alice):
+    contact = _contact(alice)
+
+    services.change_lifecycle_stage(
+        customer=contact, to_stage="active", actor=alice.user, reason="First order", member=alice
+    )
+
+    transition = LifecycleTransition.objects.filter(contact=contact).latest("id")
+    assert (transition.from_stage, transition.to_stage, transition.reason) == (
+        "lead",
+        "active",
+        "First order",
+    )
+    assert Contact.objects.get(pk=contact.pk).lifecycle_stage == "active"
+
+
+def test_a_rule_can_change_the_stage_and_is_named(alice):
+    contact = _contact(alice)
+
+    services.change_lifecycle_stage(
+        customer=contact, to_stage="active", actor=None, rule="First purchase rule"
+    )
+
+    assert LifecycleTransition.objects.filter(contact=contact).latest("id").rule == "First purchase rule"
+
+
+@pytest.mark.parametrize(("start", "target"), [("lead", "loyal"), ("lead", "lead"), ("active", "lead")])
+def test_a_stage_change_that_is_not_allowed_is_refused(alice, start, target):
+    contact = ContactFactory(organization=alice.organization, lifecycle_stage=start)
+
+    with pytest.raises(DomainError) as raised:
+        services.change_lifecycle_stage(customer=contact, to_stage=target, actor=alice.user, member=alice)
+
+    assert raised.value.field == "to_stage"
+    assert Contact.objects.get(pk=contact.pk).lifecycle_stage == start
+
+
+def test_a_viewer_cannot_change_a_stage(alice):
+    viewer = MembershipFactory(organization=alice.organization, role=Role.VIEWER)
+    contact = ContactFactory(organization=alice.organization)
+
+    with pytest.raises(NotAllowed):
+        services.change_lifecycle_stage(customer=contact, to_stage="active", actor=viewer.user, member=viewer)
+
+
+def test_consent_records_when_and_how_and_can_be_withdrawn(alice):
+    contact = _contact(alice)
+
+    services.set_consent(contact=contact, channel="email", granted=True, method="form", member=alice)
+    assert services.has_consent(contact, "email") is True
+    services.set_consent(contact=contact, channel="email", granted=False, method="unsubscribe", member=alice)
+
+    consent = Consent.objects.get(contact=contact, channel="email")
+    assert (consent.status, consent.method) == ("withdrawn", "unsubscribe")
+    assert services.has_consent(contact, "email") is False
+    assert services.has_consent(contact, "sms") is False
+
+
+def test_duplicates_are_found_by_normalized_email_and_phone(alice):
+    existing = _contact(alice, emails=["ada@example.com"], phones=["+12015550123"])
+
+    assert services.find_duplicates(emails=["ada@example.com"]) == [existing]
+    assert services.find_duplicates(phones=["+12015550123"]) == [existing]
+    assert services.find_duplicates(emails=["ada@example.com"], exclude_id=existing.pk) == []
+
+
+def test_duplicates_are_never_found_in_another_organization(alice, olga):
+    from kliento.core.tenancy import active_organization
+
+    with active_organization(olga.organization_id):
+        services.create_contact(member=olga, data={"last_name": "Twin", "emails": ["ada@example.com"]})
+
+    assert services.find_duplicates(emails=["ada@example.com"]) == []
+
+
+def test_tags_are_created_once_per_organization_case_insensitively(alice):
+    _contact(alice, tags=["VIP", "vip ", "Newsletter"])
+    _contact(alice, last_name="Byron", tags=["vip"])
+
+    assert sorted(Tag.objects.values_list("name", flat=True)) == ["Newsletter", "VIP"]
+
+
+def test_deleting_a_contact_moves_it_to_the_trash_and_restore_brings_it_back(alice):
+    contact = _contact(alice)
+
+    services.delete_customer(customer=contact, member=alice)
+    assert Contact.objects.filter(pk=contact.pk).exists() is False
+    services.restore_customer(customer=Contact.with_trash.get(pk=contact.pk), member=alice)
+
+    assert Contact.objects.filter(pk=contact.pk).exists()
+
+
+def test_a_salesperson_cannot_delete_customers(alice, bob):
+    contact = _contact(alice)
+
+    with pytest.raises(NotAllowed):
+        services.delete_customer(customer=contact, member=bob)
+
+
+def test_bulk_assignment_leaves_one_audit_entry_with_the_count(alice, bob):
+    contacts = [ContactFactory(organization=alice.organization) for _ in range(3)]
+
+    count = services.bulk_update_contacts(
+        contact_ids=[c.pk for c in contacts], member=alice, action="assign_owner", value=bob.user_id
+    )
+
+    assert count == 3
+    assert set(Contact.objects.values_list("owner_id", flat=True)) == {bob.user_id}
+    entry = AuditEntry.objects.get(action="bulk")
+    assert entry.changes["count"] == 3
+
+
+def test_bulk_actions_skip_contacts_the_member_cannot_see(alice, bob):
+    alice.organization.record_visibility = "own_and_team"
+    alice.organization.save()
+    bob.refresh_from_db()
+    mine = ContactFactory(organization=alice.organization, owner=bob.user)
+    hers = ContactFactory(organization=alice.organization, owner=alice.user)
+
+    count = services.bulk_update_contacts(
+        contact_ids=[mine.pk, hers.pk], member=bob, action="add_tag", value="hot"
+    )
+
+    assert count == 1
+    assert list(Contact.objects.filter(tags__name="hot")) == [mine]
+
+
+def test_bulk_trash_needs_the_delete_permission(alice, bob):
+    contact = ContactFactory(organization=alice.organization, owner=bob.user)
+
+    with pytest.raises(NotAllowed):
+        services.bulk_update_contacts(contact_ids=[contact.pk], member=bob, action="trash")
+    assert Contact.objects.filter(pk=contact.pk).exists()
+
+
+def test_creating_a_company_normalizes_email_and_phone(alice):
+    company = services.create_company(
+        member=alice, data={"name": "Globex", "email": "Info@Globex.example", "phone": "(201) 555-0123"}
+    )
+
+    assert (company.email, company.phone, company.sort_name) == (
+        "info@globex.example",
+        "+12015550123",
+        "globex",
+    )
+
+
+def test_renaming_a_company_updates_its_contacts_search_text(alice):
+    company = services.create_company(member=alice, data={"name": "Initech"})
+    contact = _contact(alice, company_id=company.pk)
+
+    services.update_company(company=company, member=alice, data={"name": "Initrode"})
+
+    assert "initrode" in Contact.objects.get(pk=contact.pk).search_text
+
+
+def test_search_text_holds_names_emails_and_phone_digits(alice):
+    contact = services.create_contact(
+        member=alice,
+        data={
+            "first_name": "伟",
+            "last_name": "王",
+            "emails": ["wei@example.com"],
+            "phones": ["+8613800138000"],
+        },
+    )
+
+    assert contact.full_name == "王伟"
+    assert "王伟" in contact.search_text and "wei@example.com" in contact.search_text
+    assert "8613800138000" in contact.search_text
+
+
+def test_a_custom_field_key_is_unique_per_entity(alice):
+    data = {"entity": "contact", "key": "size", "label": "Size", "field_type": "number"}
+    services.save_custom_field(member=alice, data=data)
+
+    with pytest.raises(ValidationError) as raised:
+        services.save_custom_field(member=alice, data=data)
+
+    assert list(raised.value.message_dict) == ["key"]
+
+
+def test_a_choice_field_needs_choices(alice):
+    with pytest.raises(ValidationError) as raised:
+        services.save_custom_field(
+            member=alice, data={"entity": "contact", "key": "tier", "label": "Tier", "field_type": "choice"}
+        )
+
+    assert list(raised.value.message_dict) == ["choices"]
+
+
+def test_a_salesperson_may_not_share_a_view(bob):
+    with pytest.raises(NotAllowed):
+        services.save_view(member=bob, entity="contact", name="Mine", query={}, columns=[], shared=True)
+
+
+def test_companies_and_contacts_are_separate_entities_for_custom_fields(alice):
+    CustomFieldFactory(organization=alice.organization, key="size", entity="company", is_required=True)
+
+    assert _contact(alice).custom_fields == {}
+    with pytest.raises(ValidationError):
+        services.create_company(member=alice, data={"name": "Acme"})
+    assert Company.objects.exists() is False
