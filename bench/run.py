@@ -11,6 +11,7 @@ import argparse
 import asyncio
 import contextlib
 import itertools
+import json
 import os
 import platform
 import random
@@ -555,13 +556,47 @@ def postgres_version() -> str:
     return str(row[0]) if row else "unknown"
 
 
+KEPT_STATE = "bench-instance.json"
+
+
+def kept_instance(var_dir: Path, args: argparse.Namespace) -> Prepared | None:
+    """The instance a previous `--keep` run prepared in var_dir, if it was seeded at these sizes."""
+    with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+        state = json.loads((var_dir / KEPT_STATE).read_text())
+        if state["sizes"] == [args.contacts, args.companies]:
+            return Prepared(api_key=state["api_key"], password=state["password"], seeding=state["seeding"])
+    return None
+
+
+@contextlib.contextmanager
+def instance_dir(label: str, args: argparse.Namespace) -> Iterator[Path]:
+    """A temporary directory, or with --keep a lasting one per database that later runs reuse."""
+    if args.keep is None:
+        with tempfile.TemporaryDirectory(prefix="kliento-bench-") as var_name:
+            yield Path(var_name)
+        return
+    var_dir = args.keep / label.lower()
+    var_dir.mkdir(parents=True, exist_ok=True)
+    yield var_dir
+
+
 def benchmark_instance(label: str, database_url: str | None, args: argparse.Namespace) -> DatabaseReport:
-    """Prepare a fresh instance, serve it and run every scenario against it."""
-    with tempfile.TemporaryDirectory(prefix="kliento-bench-") as var_name:
-        var_dir = Path(var_name)
-        progress(f"Preparing a fresh instance in {var_dir}")
+    """Prepare an instance (or reuse a kept one), serve it and run the chosen scenarios against it."""
+    with instance_dir(label, args) as var_dir:
         env = instance_env(var_dir, database_url)
-        prepared = prepare_instance(env, args)
+        prepared = kept_instance(var_dir, args) if args.keep else None
+        if prepared is None:
+            progress(f"Preparing a fresh instance in {var_dir}")
+            if database_url:
+                recreate_postgres_database()
+            else:
+                (var_dir / "kliento.sqlite3").unlink(missing_ok=True)
+            prepared = prepare_instance(env, args)
+            if args.keep:
+                state = {**prepared.__dict__, "sizes": [args.contacts, args.companies]}
+                (var_dir / KEPT_STATE).write_text(json.dumps(state))
+        else:
+            progress(f"Reusing the instance kept in {var_dir}")
         data, samples = sample_data(database_url, var_dir)
         version = postgres_version() if database_url else sqlite3.sqlite_version
         report = DatabaseReport(label, version=version, data=data, seeding=prepared.seeding)
@@ -573,7 +608,7 @@ def benchmark_instance(label: str, database_url: str | None, args: argparse.Name
                 session_cookie=sign_in(base_url, BENCH_USER_EMAIL, prepared.password),
                 samples=samples,
             )
-            for scenario in SCENARIOS:
+            for scenario in chosen_scenarios(args):
                 concurrency = scenario.concurrency(args)
                 progress(
                     f"  {scenario.name}: {WARM_UP_SECONDS:.0f} s warm-up, then {args.duration:g} s "
@@ -591,14 +626,24 @@ def benchmark_sqlite(args: argparse.Namespace) -> DatabaseReport:
     return benchmark_instance("SQLite", None, args)
 
 
-def benchmark_postgres(args: argparse.Namespace) -> DatabaseReport:
+def recreate_postgres_database() -> None:
     drop_postgres_database()
     postgres_admin(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(POSTGRES_BENCH_DATABASE)))
+
+
+def benchmark_postgres(args: argparse.Namespace) -> DatabaseReport:
     try:
         return benchmark_instance("PostgreSQL", POSTGRES_BENCH_URL, args)
     finally:
-        with contextlib.suppress(psycopg.Error):
-            drop_postgres_database()
+        if args.keep is None:
+            with contextlib.suppress(psycopg.Error):
+                drop_postgres_database()
+
+
+def chosen_scenarios(args: argparse.Namespace) -> list[Scenario]:
+    if not args.only:
+        return SCENARIOS
+    return [scenario for scenario in SCENARIOS if args.only.lower() in scenario.name.lower()]
 
 
 # --- The report -------------------------------------------------------------------------------
@@ -707,7 +752,8 @@ def render(reports: Sequence[DatabaseReport], args: argparse.Namespace, command:
         f"- Python: {platform.python_version()}",
         f"- Kliento: {kliento_version()}",
         f"- Server: `kliento serve` with {args.workers} workers on {HOST}, debug off, "
-        "a fresh instance per database",
+        + ("an instance kept from an earlier run" if args.keep else "a fresh instance")
+        + " per database",
         f"- Load: {args.concurrency} concurrent keep-alive connections from one asyncio + httpx process "
         f"(one per worker for scenarios with a latency target, so that they measure the app's time to "
         f"answer rather than the wait for a free worker); {WARM_UP_SECONDS:g} s warm-up, then "
@@ -764,6 +810,14 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="demo companies to seed (2,000; the full run uses 200,000)",
     )
     parser.add_argument(
+        "--keep",
+        type=Path,
+        metavar="DIR",
+        help="keep the seeded instances in DIR (and the PostgreSQL database) and reuse them on the "
+        "next run with the same sizes, instead of seeding afresh",
+    )
+    parser.add_argument("--only", default="", help="run only the scenarios whose name contains this")
+    parser.add_argument(
         "--output", type=Path, default=DEFAULT_OUTPUT, help="where to write (bench/RESULTS.md)"
     )
     return parser.parse_args(argv)
@@ -791,6 +845,10 @@ def command_line(args: argparse.Namespace) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.keep is not None and args.keep.resolve().is_relative_to(PROJECT_DIR):
+        raise SystemExit("bench: --keep needs a directory outside the project")
+    if not chosen_scenarios(args):
+        raise SystemExit(f"bench: no scenario name contains {args.only!r}")
     names = ["sqlite", "postgres"] if args.db == "both" else [args.db]
     reports: list[DatabaseReport] = []
     for name in names:
@@ -800,6 +858,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             # Leave the previous RESULTS.md alone: it should always hold one complete run.
             print(f"bench: {name}: {error}", file=sys.stderr, flush=True)
             return 1
+    if args.only and args.output == DEFAULT_OUTPUT:
+        progress("Not writing RESULTS.md: it holds complete runs only (--output writes this one elsewhere)")
+        return 0
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(render(reports, args, command_line(args)))
     progress(f"Wrote {args.output}")
