@@ -217,13 +217,16 @@ def _contact_candidates(
     if query.digits:
         # Numbers ending with the digits: a range on the (organization, reversed_digits) index. A join,
         # not `IN (… LIMIT n)`, which PostgreSQL may run again for every contact of a salesperson.
+        # One filter() call: conditions on a multi-valued relation in separate calls would each get
+        # their own join, and the range would no longer bound one and the same phone.
         reversed_digits = query.digits[::-1]
-        ends_with = contacts.filter(
-            phones__organization_id=member.organization_id, phones__reversed_digits__gte=reversed_digits
-        )
+        phone_range = {
+            "phones__organization_id": member.organization_id,
+            "phones__reversed_digits__gte": reversed_digits,
+        }
         if after := _digits_prefix_end(reversed_digits):
-            ends_with = ends_with.filter(phones__reversed_digits__lt=after)
-        rows += ends_with.values(*CONTACT_COLUMNS)[:limit]
+            phone_range["phones__reversed_digits__lt"] = after
+        rows += contacts.filter(**phone_range).values(*CONTACT_COLUMNS)[:limit]
     elif not query.is_email:
         rows += _name_prefix(contacts, query.text).values(*CONTACT_COLUMNS)[:limit]
     if query.fragment_terms and not found_exactly:

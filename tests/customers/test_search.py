@@ -126,6 +126,14 @@ def test_the_last_digits_of_a_phone_number_find_the_contact(alice):
     assert _titles("4567", alice) == ["Ada Lovelace"]
 
 
+def test_last_digits_are_matched_against_one_phone_not_spread_over_two(alice):
+    _in_germany(alice.organization)
+    # One number sorts above the range of "555" reversed, the other below it: neither ends with 555.
+    _contact(alice, "Ada", "Lovelace", phones=["+49 30 1234999", "+49 30 1234111"])
+
+    assert _titles("555", alice) == []
+
+
 @pytest.mark.parametrize("digits", ["999", "4999", "34999"])
 def test_last_digits_made_of_nines_find_only_the_numbers_ending_with_them(alice, digits):
     _in_germany(alice.organization)
