@@ -6,15 +6,18 @@ organization and refuses to run without one, so a forgotten filter fails instead
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
-from typing import Self
+from typing import Any, Self, TypeVar
 
 from django.db import models
 from django.utils import timezone
 
 _active_organization_id: ContextVar[int | None] = ContextVar("active_organization_id", default=None)
+# What a request or job looked up once about its organization (see `memoized`); a new one per activation.
+_memo: ContextVar[dict[tuple[int, Hashable], Any]] = ContextVar("organization_memo")
+T = TypeVar("T")
 
 
 class NoActiveOrganization(RuntimeError):
@@ -34,7 +37,29 @@ def require_active_organization_id() -> int:
 
 def activate_organization(organization_id: int | None) -> Token[int | None]:
     """Make an organization active for the rest of this request or job; reset with the token."""
+    _memo.set({})
     return _active_organization_id.set(organization_id)
+
+
+def memoized(key: Hashable, compute: Callable[[], T]) -> T:
+    """compute() once per activation of the organization (one request, one job), so that a page
+    asking the same thing from several places queries once. Whoever writes what it reads calls
+    `forget(key)`."""
+    organization_id = require_active_organization_id()
+    memo = _memo.get(None)
+    if memo is None:
+        memo = {}
+        _memo.set(memo)
+    if (organization_id, key) not in memo:
+        memo[(organization_id, key)] = compute()
+    return memo[(organization_id, key)]
+
+
+def forget(key: Hashable) -> None:
+    memo = _memo.get(None)
+    if memo:
+        for memo_key in [memo_key for memo_key in memo if memo_key[1] == key]:
+            del memo[memo_key]
 
 
 def reset_organization(token: Token[int | None]) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from kliento.core.tenancy import forget, memoized
 from kliento.customers.models import Company, Contact, CustomField
 
 TEXT_LIMIT = 1000
@@ -17,7 +18,19 @@ FieldType = CustomField.FieldType
 
 
 def definitions_for(entity: str) -> list[CustomField]:
-    return list(CustomField.objects.filter(entity=entity).order_by("position", "id"))
+    """The organization's fields for contacts or companies, in order; looked up once per request
+    however many forms, filters and columns ask."""
+    definitions = memoized(
+        ("custom_fields", entity),
+        lambda: list(CustomField.objects.filter(entity=entity).order_by("position", "id")),
+    )
+    return list(definitions)
+
+
+def forget_definitions(**kwargs: Any) -> None:
+    """Connected to CustomField's save and delete, so a request that changes a field reads it anew."""
+    for entity in CustomField.Entity.values:
+        forget(("custom_fields", entity))
 
 
 def coerce_value(definition: CustomField, value: Any) -> Any:
