@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -32,6 +34,7 @@ def normalize_phone(value: str, region: str) -> str:
     return phonenumbers.format_number(parse_phone(value, region), phonenumbers.PhoneNumberFormat.E164)
 
 
+@functools.lru_cache(maxsize=8192)  # lists show the same numbers page after page; parsing is slow
 def format_phone(e164: str, region: str) -> str:
     """National format for numbers of the organization's own country, international for the rest."""
     if not e164:
