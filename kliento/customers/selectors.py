@@ -131,7 +131,12 @@ def parse_list_query(entity: str, params: Mapping[str, Any], *, member: Membersh
     query.tag = _values(params, "tag")
     for name in ("created_from", "created_to", "updated_from", "updated_to"):
         setattr(query, name, _date(params, name, errors))
-    definitions = {definition.key: definition for definition in definitions_for(entity)}
+    sort = _one(params, "sort") or DEFAULT_SORT
+    # Most lists filter and sort on built-in fields only: then the definitions need no query.
+    uses_custom_fields = sort not in SORTS or any(name.startswith("cf.") for name in params)
+    definitions = (
+        {definition.key: definition for definition in definitions_for(entity)} if uses_custom_fields else {}
+    )
     for name in params:
         if not name.startswith("cf."):
             continue
@@ -151,7 +156,6 @@ def parse_list_query(entity: str, params: Mapping[str, Any], *, member: Membersh
         if definition.field_type in NUMERIC_TYPES:
             coerced = float(coerced)
         query.custom.append((definition, bound or "eq", coerced))
-    sort = _one(params, "sort") or DEFAULT_SORT
     if sort not in SORTS and sort.lstrip("-").removeprefix("cf.") not in definitions:
         errors["sort"] = [_("Unknown sort.")]
     else:
