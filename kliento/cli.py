@@ -231,7 +231,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=0, help="worker processes (default: one per core)")
-    serve.add_argument("--threads", type=int, default=4, help="threads per worker for blocking work")
+    serve.add_argument(
+        "--threads", type=int, default=2, help="threads per worker (2); more only contend for the GIL"
+    )
     serve.add_argument("--with-worker", action="store_true", help="also run the background worker")
     serve.add_argument("--access-log", action="store_true", help="log every request")
     serve.set_defaults(handler=cmd_serve)
