@@ -77,6 +77,9 @@ class ListQuery:
         )  # fmt: skip
 
 
+MAX_ID = 2**63 - 1  # the largest value of a bigint id on every database
+
+
 def _values(params: Mapping[str, Any], name: str) -> list[str]:
     getlist = getattr(params, "getlist", None)
     raw = getlist(name) if getlist else params.get(name, [])
@@ -102,11 +105,16 @@ def _date(params: Mapping[str, Any], name: str, errors: dict[str, list[str]]) ->
 
 
 def _int(value: str, name: str, errors: dict[str, list[str]]) -> int | None:
+    """An id: a whole number the database can hold (a larger one would fail inside the query)."""
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
         errors[name] = [_("Enter a number.")]
         return None
+    if not 0 < number <= MAX_ID:
+        errors[name] = [_("There is no such record.")]
+        return None
+    return number
 
 
 def parse_list_query(entity: str, params: Mapping[str, Any], *, member: Membership) -> ListQuery:

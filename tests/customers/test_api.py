@@ -406,6 +406,9 @@ def test_trashed_contacts_leave_the_list(api, alice):
     [
         ("stage=customer", "stage"),
         ("owner=someone", "owner"),
+        ("owner=99999999999999999999999", "owner"),
+        ("team=-1", "team"),
+        ("company=99999999999999999999999", "company"),
         ("created_from=yesterday", "created_from"),
         ("cf.shoe=1", "cf.shoe"),
         ("cf.size=large", "cf.size"),

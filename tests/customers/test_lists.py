@@ -299,6 +299,13 @@ def test_a_bad_filter_asked_for_by_htmx_still_gets_its_error_shown(alice_client,
     assert "<strong>Owner</strong>: Enter a number." in response.content.decode()
 
 
+def test_an_owner_id_too_large_for_the_database_is_a_filter_error(alice_client, alice):
+    response = alice_client.get(CONTACTS, {"owner": "9" * 30})
+
+    assert response.status_code == 400
+    assert "<strong>Owner</strong>: There is no such record." in response.content.decode()
+
+
 def test_a_made_up_cursor_answers_400(alice_client, alice):
     contact(alice)
 
