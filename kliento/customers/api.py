@@ -7,425 +7,61 @@ selectors decide what the member may see, and anything else is a plain 404.
 
 from __future__ import annotations
 
-import datetime
-import math
 from collections import defaultdict
-from typing import Annotated, Any, Literal
+from typing import Any
 
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    PlainSerializer,
-    PlainValidator,
-    StrictBool,
-    StrictInt,
-    WithJsonSchema,
-)
-from pydantic_core import PydanticCustomError
+from ninja import Query, Router, Status
+from pydantic import BaseModel
 
-from kliento.api.pagination import CursorParams, keyset_page
-from kliento.core.models import LANGUAGE_CHOICES, Membership
+from kliento.api.pagination import keyset_page
+from kliento.core.models import Membership
 from kliento.customers import selectors, services
 from kliento.customers.custom_fields import definitions_for
 from kliento.customers.models import (
-    NAME_MAX,
-    TEXT_MAX,
-    Channel,
     Company,
     Consent,
     Contact,
-    ContactEmail,
-    ContactPhone,
     CustomField,
-    LifecycleStage,
     LifecycleTransition,
-    Source,
     Tag,
     display_name,
 )
-from kliento.customers.search import MAX_LIMIT as SEARCH_MAX_LIMIT
-from kliento.customers.search import MAX_QUERY_LENGTH, SearchHit, search_customers
+from kliento.customers.schemas import (
+    ChannelName,
+    CompanyIn,
+    CompanyOut,
+    CompanyPage,
+    CompanyPatch,
+    ConsentIn,
+    ConsentOut,
+    ContactIn,
+    ContactOut,
+    ContactPage,
+    ContactPatch,
+    CustomFieldIn,
+    CustomFieldOut,
+    CustomFieldPatch,
+    EntityName,
+    ListParams,
+    SearchHitOut,
+    SearchParams,
+    TagIn,
+    TagOut,
+    TagPage,
+    TagParams,
+    TransitionIn,
+    TransitionOut,
+)
+from kliento.customers.search import SearchHit, search_customers
 
 router = Router(tags=["customers"])
 
 
 def _member(request: HttpRequest) -> Membership:
     return request.member  # type: ignore[attr-defined,no-any-return]
-
-
-def _one_of(values: list[str], *, blank: bool = False) -> Any:
-    return Literal[tuple(([""] if blank else []) + values)]  # type: ignore[valid-type]
-
-
-StageName = _one_of(LifecycleStage.values)
-SourceName = _one_of(Source.values, blank=True)
-ChannelName = _one_of(Channel.values)
-LanguageName = _one_of([code for code, _name in LANGUAGE_CHOICES], blank=True)
-EntityName = _one_of(CustomField.Entity.values)
-FieldTypeName = _one_of(CustomField.FieldType.values)
-
-_SCALARS = (str, int, float, bool)
-
-
-def _is_scalar(value: Any) -> bool:
-    return isinstance(value, _SCALARS) and not (isinstance(value, float) and not math.isfinite(value))
-
-
-def _custom_value(value: Any) -> Any:
-    """One custom field value as JSON carries it; its type is checked against the definition later."""
-    if value is None or _is_scalar(value):
-        return value
-    if isinstance(value, list) and all(_is_scalar(item) for item in value):
-        return value
-    raise PydanticCustomError(
-        "custom_value", _("Use text, a number, true or false, null, or a list of these.")
-    )
-
-
-_SCALAR_SCHEMA: list[dict[str, Any]] = [{"type": "string"}, {"type": "number"}, {"type": "boolean"}]
-CustomValue = Annotated[
-    Any,
-    PlainValidator(_custom_value),
-    WithJsonSchema(
-        {"anyOf": [*_SCALAR_SCHEMA, {"type": "null"}, {"type": "array", "items": {"anyOf": _SCALAR_SCHEMA}}]}
-    ),
-]
-CustomValues = dict[str, CustomValue]
-TagName = Annotated[str, Field(min_length=1, max_length=60)]
-
-
-# Input: each field left out stays as it is (on create: the default); null only where it clears.
-
-
-class InputSchema(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-
-class EmailIn(InputSchema):
-    email: str = Field(..., max_length=254)
-    label: _one_of(ContactEmail.Label.values) = ContactEmail.Label.WORK.value  # type: ignore[valid-type]
-    is_primary: StrictBool = False
-
-
-class PhoneIn(InputSchema):
-    number: str = Field(..., max_length=40, description="In any format; national numbers are read in "
-                        "the organization's default region and stored as E.164.")  # fmt: skip
-    label: _one_of(ContactPhone.Label.values) = ContactPhone.Label.MOBILE.value  # type: ignore[valid-type]
-    is_primary: StrictBool = False
-
-
-class CustomerFields(InputSchema):
-    source: SourceName = Field(None)
-    owner_id: StrictInt | None = None
-    street: str = Field(None, max_length=200)
-    city: str = Field(None, max_length=100)
-    region: str = Field(None, max_length=100)
-    postal_code: str = Field(None, max_length=20)
-    country: str = Field(None, pattern=r"^([A-Za-z]{2})?$", description="Two-letter code, e.g. DE")
-    description: str = Field(None, max_length=TEXT_MAX)
-    tags: list[TagName] = Field(None, max_length=50, description="Tag names; replaces the list.")
-    custom_fields: CustomValues = Field(None, description="Values by key; null or empty removes one.")
-
-
-class ContactFields(CustomerFields):
-    first_name: str = Field(None, max_length=NAME_MAX)
-    last_name: str = Field(None, max_length=NAME_MAX)
-    company_id: StrictInt | None = None
-    job_title: str = Field(None, max_length=100)
-    birthday: datetime.date | None = None
-    preferred_language: LanguageName = Field(None)
-    preferred_channel: _one_of(Channel.values, blank=True) = Field(None)  # type: ignore[valid-type]
-    emails: list[EmailIn] = Field(None, max_length=services.MAX_EMAILS, description="Replaces the list.")
-    phones: list[PhoneIn] = Field(None, max_length=services.MAX_PHONES, description="Replaces the list.")
-
-
-class ContactIn(ContactFields):
-    lifecycle_stage: StageName = Field(None)
-
-
-class ContactPatch(ContactFields):
-    pass
-
-
-class CompanyFields(CustomerFields):
-    name: str = Field(None, min_length=1, max_length=NAME_MAX)
-    website: str = Field(None, max_length=200)
-    industry: str = Field(None, max_length=100)
-    employees: StrictInt | None = Field(None, ge=0, le=2_147_483_647)
-    email: str = Field(None, max_length=254)
-    phone: str = Field(None, max_length=40)
-
-
-class CompanyIn(CompanyFields):
-    name: str = Field(..., min_length=1, max_length=NAME_MAX)
-    lifecycle_stage: StageName = Field(None)
-
-
-class CompanyPatch(CompanyFields):
-    pass
-
-
-class TransitionIn(InputSchema):
-    to_stage: StageName
-    reason: str = Field("", max_length=500)
-
-
-class ConsentIn(InputSchema):
-    granted: StrictBool
-    method: _one_of(Consent.Method.values) = Consent.Method.API.value  # type: ignore[valid-type]
-    note: str = Field("", max_length=300)
-
-
-class CustomFieldPatch(InputSchema):
-    label: str = Field(None, min_length=1, max_length=100)
-    choices: list[Annotated[str, Field(max_length=100)]] = Field(None, max_length=200)
-    is_required: StrictBool = Field(None)
-    is_unique: StrictBool = Field(None)
-    position: StrictInt = Field(None, ge=0, le=32767)
-    help_text: str = Field(None, max_length=200)
-
-
-class CustomFieldIn(CustomFieldPatch):
-    # Entity, key and type are fixed once values exist under them, so only creation sets them.
-    entity: EntityName
-    key: str = Field(..., min_length=1, max_length=50, description="Letters, digits, - and _")
-    label: str = Field(..., min_length=1, max_length=100)
-    field_type: FieldTypeName
-
-
-class TagIn(InputSchema):
-    name: TagName
-    color: str = Field("#6c757d", pattern=r"^#[0-9a-fA-F]{6}$")
-
-
-class ListParams(CursorParams):
-    """The list's filters, as on the list pages; `cf.<key>`, `cf.<key>.min` and `cf.<key>.max` too."""
-
-    sort: str | None = Field(None, description="name, -name, created, -created, updated, -updated, cf.<key>")
-    stage: list[str] | None = Field(None, description="Lifecycle stages (repeatable)")
-    owner: list[str] | None = Field(None, description='Owner user ids or "me" (repeatable)')
-    team: str | None = Field(None, description="Owned by a member of this team (id)")
-    tag: list[str] | None = Field(None, description="Carries every one of these tags")
-    company: str | None = Field(None, description="Contacts of this company (id)")
-    source: list[str] | None = Field(None, description="Sources (repeatable)")
-    created_from: str | None = Field(None, description="YYYY-MM-DD")
-    created_to: str | None = Field(None, description="YYYY-MM-DD")
-    updated_from: str | None = Field(None, description="YYYY-MM-DD")
-    updated_to: str | None = Field(None, description="YYYY-MM-DD")
-
-
-class TagParams(CursorParams):
-    q: str = Field("", max_length=60, description="Names starting with this")
-
-
-class SearchParams(Schema):
-    q: str = Field("", max_length=MAX_QUERY_LENGTH)
-    limit: int = Field(10, ge=1, le=SEARCH_MAX_LIMIT)
-
-
-# Output
-
-
-class UserRef(Schema):
-    id: int
-    email: str
-    full_name: str
-
-
-class CompanyRef(BaseModel):  # plain pydantic: list items carry it too
-    model_config = ConfigDict(from_attributes=True)
-
-    id: int
-    name: str
-
-
-class EmailOut(Schema):
-    email: str
-    label: str
-    is_primary: bool
-
-
-class PhoneOut(Schema):
-    number: str
-    label: str
-    is_primary: bool
-
-
-class ConsentOut(Schema):
-    channel: str
-    status: str
-    method: str
-    note: str
-    changed_at: datetime.datetime
-
-
-class TransitionOut(Schema):
-    id: int
-    from_stage: str
-    to_stage: str
-    reason: str
-    rule: str
-    created_at: datetime.datetime
-    created_by: UserRef | None
-
-
-class CustomerDetail(Schema):
-    id: int
-    owner_id: int | None
-    owner: UserRef | None
-    lifecycle_stage: str
-    source: str
-    street: str
-    city: str
-    region: str
-    postal_code: str
-    country: str
-    description: str
-    tags: list[str]
-    custom_fields: dict[str, Any]
-    created_at: datetime.datetime
-    updated_at: datetime.datetime
-
-    @staticmethod
-    def resolve_tags(customer: Contact | Company) -> list[str]:
-        return sorted(tag.name for tag in customer.tags.all())
-
-
-class ContactOut(CustomerDetail):
-    first_name: str
-    last_name: str
-    full_name: str
-    company: CompanyRef | None
-    job_title: str
-    birthday: datetime.date | None
-    preferred_language: str
-    preferred_channel: str
-    email: str
-    phone: str
-    emails: list[EmailOut]
-    phones: list[PhoneOut]
-    consents: list[ConsentOut]
-
-    @staticmethod
-    def resolve_emails(contact: Contact) -> QuerySet[ContactEmail]:
-        return contact.emails.order_by("-is_primary", "id")
-
-    @staticmethod
-    def resolve_phones(contact: Contact) -> QuerySet[ContactPhone]:
-        return contact.phones.order_by("-is_primary", "id")
-
-    @staticmethod
-    def resolve_consents(contact: Contact) -> QuerySet[Consent]:
-        return contact.consents.order_by("channel")
-
-
-class CompanyTotals(Schema):
-    contacts: int
-    active: int
-    leads: int
-
-
-class CompanyOut(CustomerDetail):
-    name: str
-    email: str
-    phone: str
-    website: str
-    industry: str
-    employees: int | None
-    totals: CompanyTotals
-
-    @staticmethod
-    def resolve_totals(company: Company) -> dict[str, Any]:
-        return selectors.company_totals(company)
-
-
-# List items are validated from plain rows by pydantic alone, without Ninja's per-attribute ORM
-# getter, and written as JSON by pydantic: lists are the busiest endpoints.
-
-_JSON = DjangoJSONEncoder()
-# Moments written exactly as on every other endpoint (Django's JSON encoder).
-Moment = Annotated[
-    datetime.datetime,
-    PlainSerializer(_JSON.default, return_type=str, when_used="json"),
-    WithJsonSchema({"type": "string", "format": "date-time"}),
-]
-
-
-class CustomerItem(BaseModel):
-    id: int
-    owner_id: int | None
-    lifecycle_stage: str
-    tags: list[str]
-    custom_fields: dict[str, Any]
-    created_at: Moment
-    updated_at: Moment
-
-
-class ContactItem(CustomerItem):
-    first_name: str
-    last_name: str
-    full_name: str
-    email: str
-    phone: str
-    company: CompanyRef | None
-
-
-class CompanyItem(CustomerItem):
-    name: str
-    email: str
-    phone: str
-    website: str
-
-
-class ContactPage(BaseModel):
-    items: list[ContactItem]
-    next_cursor: str | None
-
-
-class CompanyPage(BaseModel):
-    items: list[CompanyItem]
-    next_cursor: str | None
-
-
-class CustomFieldOut(Schema):
-    id: int
-    entity: str
-    key: str
-    label: str
-    field_type: str
-    choices: list[str]
-    is_required: bool
-    is_unique: bool
-    position: int
-    help_text: str
-
-
-class TagOut(Schema):
-    id: int
-    name: str
-    color: str
-
-
-class TagPage(Schema):
-    items: list[TagOut]
-    next_cursor: str | None
-
-
-class SearchHitOut(Schema):
-    kind: Literal["contact", "company"]
-    id: int
-    title: str
-    subtitle: str
-    stage: str
-    score: float
-    url: str = Field(..., description="Path of the card page")
 
 
 # Lists: rows of only the columns the items show, the tags in one more query, no COUNT.
