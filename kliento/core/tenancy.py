@@ -9,14 +9,21 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
+from dataclasses import dataclass, field
 from typing import Any, Self, TypeVar
 
 from django.db import models
 from django.utils import timezone
 
-_active_organization_id: ContextVar[int | None] = ContextVar("active_organization_id", default=None)
-# What a request or job looked up once about its organization (see `memoized`); a new one per activation.
-_memo: ContextVar[dict[tuple[int, Hashable], Any]] = ContextVar("organization_memo")
+
+@dataclass(frozen=True)
+class _Activation:
+    organization_id: int | None
+    # What this request or job looked up once about its organization (see `memoized`).
+    memo: dict[Hashable, Any] = field(default_factory=dict)
+
+
+_activation: ContextVar[_Activation | None] = ContextVar("active_organization", default=None)
 T = TypeVar("T")
 
 
@@ -25,45 +32,42 @@ class NoActiveOrganization(RuntimeError):
 
 
 def active_organization_id() -> int | None:
-    return _active_organization_id.get()
+    activation = _activation.get()
+    return activation.organization_id if activation else None
 
 
 def require_active_organization_id() -> int:
-    organization_id = _active_organization_id.get()
+    organization_id = active_organization_id()
     if organization_id is None:
         raise NoActiveOrganization("A tenant query ran with no active organization.")
     return organization_id
 
 
-def activate_organization(organization_id: int | None) -> Token[int | None]:
+def activate_organization(organization_id: int | None) -> Token[_Activation | None]:
     """Make an organization active for the rest of this request or job; reset with the token."""
-    _memo.set({})
-    return _active_organization_id.set(organization_id)
+    return _activation.set(_Activation(organization_id))
+
+
+def reset_organization(token: Token[_Activation | None]) -> None:
+    """Back to the organization (and its memo) active before."""
+    _activation.reset(token)
 
 
 def memoized(key: Hashable, compute: Callable[[], T]) -> T:
     """compute() once per activation of the organization (one request, one job), so that a page
     asking the same thing from several places queries once. Whoever writes what it reads calls
     `forget(key)`."""
-    organization_id = require_active_organization_id()
-    memo = _memo.get(None)
-    if memo is None:
-        memo = {}
-        _memo.set(memo)
-    if (organization_id, key) not in memo:
-        memo[(organization_id, key)] = compute()
-    return memo[(organization_id, key)]
+    require_active_organization_id()
+    memo = _activation.get().memo  # type: ignore[union-attr]
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
 
 
 def forget(key: Hashable) -> None:
-    memo = _memo.get(None)
-    if memo:
-        for memo_key in [memo_key for memo_key in memo if memo_key[1] == key]:
-            del memo[memo_key]
-
-
-def reset_organization(token: Token[int | None]) -> None:
-    _active_organization_id.reset(token)
+    activation = _activation.get()
+    if activation is not None:
+        activation.memo.pop(key, None)
 
 
 @contextmanager

@@ -5,6 +5,8 @@ from kliento.core.tenancy import (
     NoActiveOrganization,
     activate_organization,
     active_organization,
+    forget,
+    memoized,
     reset_organization,
 )
 from tests.factories import TeamFactory
@@ -50,3 +52,35 @@ def test_trashed_records_leave_the_default_manager_but_not_the_trash_manager(ali
 
 def test_memberships_are_scoped_like_every_tenant_model(alice, olga):
     assert list(Membership.objects.values_list("pk", flat=True)) == [alice.pk]
+
+
+def test_a_memo_is_computed_once_per_activation(alice):
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    with active_organization(alice.organization_id):
+        assert [memoized("answer", compute), memoized("answer", compute)] == [1, 1]
+    with active_organization(alice.organization_id):
+        assert memoized("answer", compute) == 2
+
+
+def test_a_forgotten_memo_is_computed_again(alice):
+    values = iter(["before", "after"])
+
+    with active_organization(alice.organization_id):
+        memoized("setting", lambda: next(values))
+        forget("setting")
+
+        assert memoized("setting", lambda: next(values)) == "after"
+
+
+def test_a_memo_is_kept_apart_for_each_organization_and_back(alice, olga):
+    with active_organization(alice.organization_id):
+        memoized("name", lambda: "Acme")
+        with active_organization(olga.organization_id):
+            assert memoized("name", lambda: "Other") == "Other"
+
+        assert memoized("name", lambda: "computed again") == "Acme"
