@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kliento.core.models import LANGUAGE_CHOICES, User
 from kliento.core.tenancy import SoftDeleteModel, TenantManager, TenantModel, TenantQuerySet
@@ -191,7 +192,7 @@ def display_name(first_name: str, last_name: str) -> str:
 class ContactEmail(TenantModel):
     class Label(models.TextChoices):
         WORK = "work", _("Work")
-        HOME = "home", _("Home")
+        HOME = "home", pgettext_lazy("contact label", "Home")  # else translated as the home page
         OTHER = "other", _("Other")
 
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="emails")
@@ -215,7 +216,7 @@ class ContactPhone(TenantModel):
     class Label(models.TextChoices):
         MOBILE = "mobile", _("Mobile")
         WORK = "work", _("Work")
-        HOME = "home", _("Home")
+        HOME = "home", pgettext_lazy("contact label", "Home")  # else translated as the home page
         OTHER = "other", _("Other")
 
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="phones")

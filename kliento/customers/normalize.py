@@ -52,6 +52,18 @@ def format_phone(e164: str, region: str) -> str:
     return phonenumbers.format_number(number, style)
 
 
+def example_phone(region: str) -> tuple[str, str] | None:
+    """A valid number of the region written nationally and internationally, for placeholders;
+    None for a region phonenumbers has no example of."""
+    number = phonenumbers.example_number(region)
+    if number is None:
+        return None
+    return (
+        phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL),
+        phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL),
+    )
+
+
 def digits_of(value: str) -> str:
     return "".join(char for char in value if char.isdigit())
 

@@ -427,22 +427,21 @@ def change_lifecycle_stage(
         )
     if len(reason) > 500:
         raise ValidationError({"reason": [_("At most 500 characters.")]})
+    reason = reason.strip()
     customer.lifecycle_stage = to_stage
     customer.updated_by = actor
     customer.save(update_fields=["lifecycle_stage", "updated_by", "updated_at"])
-    record_change(
-        customer,
-        action=AuditEntry.Action.UPDATE,
-        actor=actor,
-        changes={"lifecycle_stage": [from_stage, to_stage]},
-        actor_label=rule,
-    )
+    changes: dict[str, Any] = {"lifecycle_stage": [from_stage, to_stage]}
+    if reason:
+        # An [old, new] pair like every change, so pages that show changes raw need no case for it.
+        changes["reason"] = [None, reason]
+    record_change(customer, action=AuditEntry.Action.UPDATE, actor=actor, changes=changes, actor_label=rule)
     link = {"contact": customer} if isinstance(customer, Contact) else {"company": customer}
     return LifecycleTransition.objects.create(
         organization_id=customer.organization_id,
         from_stage=from_stage,
         to_stage=to_stage,
-        reason=reason.strip(),
+        reason=reason,
         rule=rule,
         created_by=actor,
         **link,

@@ -207,7 +207,11 @@ def test_the_audit_page_lists_changes(alice_client, alice, bob):
 
     response = alice_client.get(reverse("core:audit-log"))
 
-    assert "salesperson → viewer" in response.content.decode()
+    assert (
+        "<bdi>salesperson</bdi> "
+        '<i class="bi bi-arrow-right" aria-hidden="true"></i><span class="visually-hidden">changed to</span> '
+        "<bdi>viewer</bdi>"
+    ) in response.content.decode()
 
 
 def test_a_member_of_two_organizations_switches_between_them(alice_client, alice, olga):

@@ -185,6 +185,47 @@ def test_adding_an_email_row_shows_one_more_row_and_saves_nothing(alice_client, 
     assert Contact.objects.exists() is False
 
 
+def test_the_phone_placeholder_is_a_national_number_of_the_organizations_country(alice_client, alice):
+    alice.organization.default_region = "US"
+    alice.organization.save()
+
+    content = alice_client.get(CREATE).content.decode()
+
+    assert 'placeholder="(201) 555-0123"' in content
+    assert "030" not in content
+
+
+def test_the_phone_note_names_the_organizations_country_and_shows_a_number_with_its_code(alice_client, alice):
+    alice.organization.default_region = "US"
+    alice.organization.save()
+
+    content = alice_client.get(CREATE).content.decode()
+
+    assert (
+        "Phone numbers without a country code are read as numbers of this organization's country (US). "
+        "Write numbers from other countries with + and their country code, as in \u2066+1 201-555-0123\u2069."
+    ) in content
+
+
+def test_a_region_phonenumbers_has_no_example_of_gets_no_phone_placeholder_or_example(alice_client, alice):
+    alice.organization.default_region = "XX"
+    alice.organization.save()
+
+    response = alice_client.get(CREATE)
+
+    assert (response.context["phone_placeholder"], response.context["phone_hint"]) == ("", "")
+
+
+def test_the_home_label_of_a_phone_is_not_translated_as_the_home_page(alice_client, alice):
+    alice.user.language = "es"
+    alice.user.save()
+
+    content = alice_client.get(CREATE).content.decode()
+
+    assert '<option value="home">Casa</option>' in content
+    assert '<i class="bi bi-house" aria-hidden="true"></i> Inicio</a>' in content
+
+
 def test_removing_a_phone_row_keeps_the_others_and_their_primary_choice(alice_client, alice):
     response = alice_client.post(
         CREATE,
@@ -682,6 +723,76 @@ def test_the_history_reads_like_the_card(alice_client, alice, bob):
     assert stage == {"Lifecycle stage": ["Lead", "Active customer"]}
     assert update == {"Owner": ["Alice Adams", "Bob Brown"], "Shoe size": [38, 39]}
     assert "Search text" not in create and "search_text" not in create
+
+
+def test_the_history_shows_the_reason_of_a_stage_change(alice_client, alice):
+    contact = make_contact(alice)
+    services.change_lifecycle_stage(
+        customer=contact,
+        to_stage="active",
+        actor=alice.user,
+        reason="Signed the yearly contract",
+        member=alice,
+    )
+
+    response = alice_client.get(reverse("customers:contact-history", args=[contact.pk]), **HTMX)
+
+    assert response.context["history"][0].changes == {
+        "Lifecycle stage": ["Lead", "Active customer"],
+        "Reason": ["Signed the yearly contract"],
+    }
+    assert "<code>Reason</code>: <bdi>Signed the yearly contract</bdi></li>" in response.content.decode()
+
+
+def test_the_history_writes_phones_as_the_card_does(alice_client, alice):
+    contact = make_contact(alice, phones=["030 12345678"])
+    services.update_contact(
+        contact=contact,
+        member=alice,
+        data={"phones": [{"number": "030 12345678", "is_primary": True}, {"number": "+1 650 253 0000"}]},
+    )
+
+    response = alice_client.get(reverse("customers:contact-history", args=[contact.pk]), **HTMX)
+
+    update, create = (entry.changes for entry in response.context["history"])
+    assert update == {"Phone numbers": ["030 12345678", "030 12345678, +1 650-253-0000"]}
+    assert create["Phone"] == [None, "030 12345678"]
+
+
+def test_changing_a_contacts_email_addresses_shows_in_the_history(alice_client, alice):
+    contact = make_contact(alice, emails=["ada@example.com"])
+    services.update_contact(contact=contact, member=alice, data={"emails": ["ada@engines.example"]})
+
+    response = alice_client.get(reverse("customers:contact-history", args=[contact.pk]), **HTMX)
+
+    assert response.context["history"][0].changes == {
+        "Email addresses": ["ada@example.com", "ada@engines.example"],
+        "Email": ["ada@example.com", "ada@engines.example"],
+    }
+
+
+def test_the_history_marks_old_and_new_values_for_right_to_left_and_screen_readers(alice_client, alice):
+    contact = make_contact(alice, job_title="Analyst")
+    services.update_contact(contact=contact, member=alice, data={"job_title": "Admiral"})
+
+    content = alice_client.get(
+        reverse("customers:contact-history", args=[contact.pk]), **HTMX
+    ).content.decode()
+
+    assert (
+        "<code>Job title</code>: <bdi>Analyst</bdi> "
+        '<i class="bi bi-arrow-right" aria-hidden="true"></i><span class="visually-hidden">changed to</span> '
+        "<bdi>Admiral</bdi>"
+    ) in content
+    assert "→" not in content
+
+
+def test_a_company_phone_in_the_history_is_written_as_on_the_card(alice_client, alice):
+    company = services.create_company(member=alice, data={"name": "Navy", "phone": "030 12345678"})
+
+    response = alice_client.get(reverse("customers:company-history", args=[company.pk]), **HTMX)
+
+    assert response.context["history"][0].changes["Phone"] == [None, "030 12345678"]
 
 
 def test_a_contact_moved_to_the_trash_can_be_restored_from_the_trash_page(alice_client, alice):

@@ -232,6 +232,31 @@ def test_lifecycle_changes_are_recorded_with_who_and_why(alice):
     assert Contact.objects.get(pk=contact.pk).lifecycle_stage == "active"
 
 
+def test_the_reason_of_a_stage_change_is_in_its_audit_entry(alice):
+    contact = _contact(alice)
+
+    services.change_lifecycle_stage(
+        customer=contact, to_stage="active", actor=alice.user, reason="  First order ", member=alice
+    )
+
+    assert AuditEntry.objects.get(record_type="customers.contact", action="update").changes == {
+        "lifecycle_stage": ["lead", "active"],
+        "reason": [None, "First order"],
+    }
+
+
+def test_a_stage_change_without_a_reason_audits_only_the_stage(alice):
+    contact = _contact(alice)
+
+    services.change_lifecycle_stage(
+        customer=contact, to_stage="active", actor=alice.user, reason=" ", member=alice
+    )
+
+    assert AuditEntry.objects.get(record_type="customers.contact", action="update").changes == {
+        "lifecycle_stage": ["lead", "active"]
+    }
+
+
 def test_a_rule_can_change_the_stage_and_is_named(alice):
     contact = _contact(alice)
 

@@ -1,4 +1,5 @@
-"""Kliento in a real browser: signing in, switching language, and pages free of script and CSP errors."""
+"""Kliento in a real browser: signing in, switching language, pages free of script and CSP errors,
+and a top bar whose links stay on one line."""
 
 from __future__ import annotations
 
@@ -94,3 +95,31 @@ def test_pages_have_no_console_errors_or_csp_violations(page: Page, server_url: 
         page.wait_for_load_state("networkidle", timeout=TIMEOUT)
 
     assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_the_top_bar_keeps_each_link_on_one_line_at_1280_pixels(
+    page: Page, server_url: str, alice, screenshots_dir: Path, language: str
+):
+    sign_in(page, server_url, "alice@acme.test", PASSWORD)
+    expect(page.get_by_test_id("organization-menu")).to_contain_text("Acme", timeout=TIMEOUT)
+    if language != "en":
+        choose_language(page, language)
+    expect(page.locator("html")).to_have_attribute("lang", language, timeout=TIMEOUT)
+
+    # A wrapped link is two lines tall: its icon above its label, or its label broken in two.
+    wrapped = page.evaluate(
+        """() => [...document.querySelectorAll('#main-nav .nav-link')].filter(link => {
+            const style = getComputedStyle(link);
+            const padding = parseFloat(style.paddingTop) + parseFloat(style.paddingBottom);
+            return link.getBoundingClientRect().height - padding > 1.5 * parseFloat(style.lineHeight);
+        }).map(link => link.textContent.trim())"""
+    )
+    search = page.locator("#global-search").bounding_box()
+    page.screenshot(
+        path=screenshots_dir / f"e2e-top-bar-{language}.png",
+        clip={"x": 0, "y": 0, "width": 1280, "height": 120},
+    )
+
+    assert wrapped == []
+    assert search and search["width"] >= 12 * 16

@@ -1,5 +1,6 @@
 """Contacts in a real browser: creating one through the form, finding it with the top bar's search,
-moving it along the lifecycle with its history, the duplicate warning, and the list in Arabic."""
+moving it along the lifecycle with its history, the duplicate warning, and the list and the history
+in Arabic."""
 
 from __future__ import annotations
 
@@ -89,6 +90,7 @@ def test_owner_creates_a_contact_finds_it_by_search_and_moves_it_from_lead_to_ac
     hit = page.get_by_test_id("search-hit").filter(has_text="Zenobia Quillfeather")
     expect(hit).to_have_count(1, timeout=TIMEOUT)
     expect(hit).to_contain_text("zenobia@quill.example", timeout=TIMEOUT)
+    screenshot(page, screenshots_dir / "e2e-search-en.png")
     hit.click()
     expect(page).to_have_url(card_url, timeout=TIMEOUT)
     expect(page.get_by_role("heading", level=1)).to_have_text("Zenobia Quillfeather", timeout=TIMEOUT)
@@ -119,8 +121,12 @@ def test_owner_creates_a_contact_finds_it_by_search_and_moves_it_from_lead_to_ac
     expect(history).to_be_visible(timeout=TIMEOUT)
     # Playwright counts a transparent element as visible: wait for the tab's fade-in to finish.
     expect(page.get_by_role("tabpanel", name="History")).to_have_css("opacity", "1", timeout=TIMEOUT)
-    change = history.locator(":scope > li").filter(has_text="Lifecycle stage: Lead → Active customer")
+    # The arrow is an icon; screen readers hear "changed to" instead.
+    change = history.locator(":scope > li").filter(
+        has_text="Lifecycle stage: Lead changed to Active customer"
+    )
     expect(change).to_have_count(1, timeout=TIMEOUT)
+    expect(change).to_contain_text("Reason: Signed the annual contract", timeout=TIMEOUT)
     expect(change).to_contain_text("Changed", timeout=TIMEOUT)
     expect(change).to_contain_text("Alice Adams", timeout=TIMEOUT)
     screenshot(page, screenshots_dir / "e2e-contact-card-history-en.png")
@@ -212,3 +218,32 @@ def test_contact_list_in_arabic_is_right_to_left_with_the_contact_and_no_console
     screenshot(page, screenshots_dir / "e2e-contact-list-ar.png")
 
     assert problems == [], "\n".join(problems)
+
+
+def test_the_history_in_arabic_points_from_the_old_value_to_the_new_one(
+    page: Page, server_url: str, alice, screenshots_dir: Path
+):
+    contact = existing_contact(alice, "ليلى", "حداد", "layla@haddad.example", phone="650 253 0000")
+    services.change_lifecycle_stage(
+        customer=contact, to_stage="active", actor=alice.user, reason="وقّعت العقد", member=alice
+    )
+    signed_in_as_alice(page, server_url)
+    choose_language(page, "ar")
+    page.goto(f"{server_url}/contacts/{contact.pk}/")
+    page.get_by_test_id("history-tab").click()
+    history = page.get_by_test_id("history")
+    expect(history).to_be_visible(timeout=TIMEOUT)
+    expect(page.locator("#pane-history")).to_have_css("opacity", "1", timeout=TIMEOUT)
+    change = history.locator(":scope > li").first.locator("li").first
+    old, new = change.locator("bdi").all()
+
+    # Right to left, the old value is on the right and the arrow, mirrored, points left to the new one.
+    old_box, new_box = old.bounding_box(), new.bounding_box()
+    assert old_box and new_box and old_box["x"] > new_box["x"]
+    arrow = change.locator(".bi-arrow-right")
+    mirrored = "matrix(-1, 0, 0, 1, 0, 0)"
+    assert arrow.evaluate("icon => getComputedStyle(icon, '::before').transform") == mirrored
+    # Phones read as on the card, not as stored.
+    expect(history).to_contain_text("(650) 253-0000", timeout=TIMEOUT)
+    expect(history).not_to_contain_text("+16502530000", timeout=TIMEOUT)
+    screenshot(page, screenshots_dir / "e2e-contact-card-history-ar.png")

@@ -52,7 +52,7 @@ from kliento.customers.models import (
     CustomField,
     LifecycleStage,
 )
-from kliento.customers.normalize import format_phone, normalize_email, normalize_phone
+from kliento.customers.normalize import example_phone, format_phone, normalize_email, normalize_phone
 from kliento.customers.panels import panels_for
 from kliento.customers.selectors import access_company, access_contact, company_totals, transitions_of
 
@@ -304,9 +304,20 @@ def _shown(value: Any) -> Any:
     return value
 
 
-def readable_history(entries: list[AuditEntry], model: type[Contact] | type[Company]) -> list[AuditEntry]:
+def _phones_shown(value: Any, region: str) -> Any:
+    """Stored E.164 numbers (one, or a contact's list) written as the card writes them."""
+    if isinstance(value, list):
+        return [format_phone(number, region) if isinstance(number, str) else number for number in value]
+    return format_phone(value, region) if isinstance(value, str) else value
+
+
+def readable_history(
+    entries: list[AuditEntry], model: type[Contact] | type[Company], *, region: str
+) -> list[AuditEntry]:
     """Audit entries with their changes labelled as on the card: field names, choice labels, the
-    names of owners and companies, custom field labels (three queries, whatever the entries)."""
+    names of owners and companies, custom field labels, phones in the region's format (three
+    queries, whatever the entries). A change is [old, new]; a one-item list (the reason of a stage
+    change) is said alongside, not as a change."""
     definitions = {d.key: d.label for d in definitions_for(CONTACT if model is Contact else COMPANY)}
     user_ids, company_ids = set(), set()
     for entry in entries:
@@ -333,16 +344,26 @@ def readable_history(entries: list[AuditEntry], model: type[Contact] | type[Comp
                 label = _("Consent: %(channel)s") % {"channel": channels.get(name[8:], name[8:])}
                 readable[label] = values
                 continue
-            try:
-                model_field = model._meta.get_field(name)
-            except FieldDoesNotExist:
-                label, choices = {"emails": _("Email"), "phones": _("Phone")}.get(name, name), {}
+            if name == "reason":
+                readable[_("Reason")] = [values[1]]
+                continue
+            if name in ("phone", "phones"):
+                values = [_phones_shown(value, region) for value in values]
+            if name in ("emails", "phones"):
+                # get_field() finds these reverse relations, but they have no label; and their own
+                # labels keep them apart from the primary email and phone, which change with them.
+                label, choices = (_("Email addresses") if name == "emails" else _("Phone numbers")), {}
             else:
-                label = str(getattr(model_field, "verbose_name", name)).capitalize()
-                choices = dict(getattr(model_field, "choices", None) or [])
+                try:
+                    model_field = model._meta.get_field(name)
+                except FieldDoesNotExist:
+                    label, choices = name, {}
+                else:
+                    label = str(getattr(model_field, "verbose_name", name)).capitalize()
+                    choices = dict(getattr(model_field, "choices", None) or [])
             if name in names:
                 values = [names[name].get(value, value) for value in values]
-            readable[label] = [_shown(choices.get(value, value)) for value in values]
+            readable[label] = [_shown(choices.get(value, value) if choices else value) for value in values]
         entry.changes = readable
     return entries
 
@@ -350,14 +371,14 @@ def readable_history(entries: list[AuditEntry], model: type[Contact] | type[Comp
 @member_required()
 def contact_history(request: HttpRequest, contact_id: int) -> HttpResponse:
     contact = access_contact(member=request.member, contact_id=contact_id)  # type: ignore[attr-defined]
-    history = readable_history(list(history_of(contact)[:HISTORY_SHOWN]), Contact)
+    history = readable_history(list(history_of(contact)[:HISTORY_SHOWN]), Contact, region=_region(request))
     return render(request, "core/_history.html", {"history": history})
 
 
 @member_required()
 def company_history(request: HttpRequest, company_id: int) -> HttpResponse:
     company = access_company(member=request.member, company_id=company_id)  # type: ignore[attr-defined]
-    history = readable_history(list(history_of(company)[:HISTORY_SHOWN]), Company)
+    history = readable_history(list(history_of(company)[:HISTORY_SHOWN]), Company, region=_region(request))
     return render(request, "core/_history.html", {"history": history})
 
 
@@ -622,12 +643,26 @@ def _company_widget(request: HttpRequest) -> HttpResponse:
     return render(request, "customers/_field_company.html", {"company": company, "focus": True})
 
 
+def _phone_hints(region: str) -> dict[str, str]:
+    """An example number of the region: written nationally as the phone rows' placeholder (like
+    the email rows' name@example.com), internationally in the note below them; both empty for a
+    region phonenumbers has no example of."""
+    example = example_phone(region)
+    if example is None:
+        return {"phone_placeholder": "", "phone_hint": ""}
+    national, international = example
+    # Isolated (U+2066…U+2069): among Arabic words, "+1 201-555-0123" would read "201-555-0123 1+".
+    hint = _("Write numbers from other countries with + and their country code, as in %(number)s.")
+    return {"phone_placeholder": national, "phone_hint": hint % {"number": f"\u2066{international}\u2069"}}
+
+
 def _render_contact_form(
     request: HttpRequest, form: CustomerForm, rows: dict[str, Rows], contact: Contact | None, **extra: Any
 ) -> HttpResponse:
     status = extra.pop("status", 200)
     context = {
         "form": form,
+        **_phone_hints(_region(request)),
         "contact": contact,
         "emails": rows["emails"],
         "phones": rows["phones"],
