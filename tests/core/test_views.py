@@ -200,6 +200,17 @@ def test_a_salesperson_cannot_restore_from_the_trash(bob_client, alice):
     assert Team.objects.filter(pk=team.pk).exists() is False
 
 
+def test_the_home_page_sums_up_recent_changes_and_links_to_the_audit_log(alice_client, alice, bob):
+    from kliento.core.services import change_member_role
+
+    change_member_role(membership=bob, role=Role.VIEWER, member=alice)
+
+    content = alice_client.get(reverse("web:home")).content.decode()
+
+    assert "Bob Brown" in content and "<bdi>viewer</bdi>" not in content
+    assert f'href="{reverse("core:audit-log")}"' in content
+
+
 def test_the_audit_page_lists_changes(alice_client, alice, bob):
     from kliento.core.services import change_member_role
 
