@@ -110,8 +110,10 @@ class Scenario:
 
     `path` is a fixed path or a function of the instance giving several; requests take them in turn.
     Targets, when set, are checked in the report (p95 latency at most, successful req/s at least).
-    A latency target is measured with one connection per app worker, so that it is the app's time
-    to answer and not the time a request waits behind others for a worker.
+    A latency target is measured over one connection, so that it is the app's time to answer and
+    not the time a request waits behind others. Not one per worker: granian let one worker accept
+    both of two keep-alive connections (measured: all requests on one worker, the other idle), so
+    two connections timed two requests sharing one worker's interpreter lock.
     """
 
     name: str
@@ -122,7 +124,7 @@ class Scenario:
     throughput_target: float | None = None
 
     def concurrency(self, args: argparse.Namespace) -> int:
-        return min(args.workers, args.concurrency) if self.p95_target_ms is not None else args.concurrency
+        return 1 if self.p95_target_ms is not None else args.concurrency
 
     def paths(self, instance: Instance) -> Sequence[str]:
         paths = [self.path] if isinstance(self.path, str) else list(self.path(instance))
@@ -755,8 +757,8 @@ def render(reports: Sequence[DatabaseReport], args: argparse.Namespace, command:
         + ("an instance kept from an earlier run" if args.keep else "a fresh instance")
         + " per database",
         f"- Load: {args.concurrency} concurrent keep-alive connections from one asyncio + httpx process "
-        f"(one per worker for scenarios with a latency target, so that they measure the app's time to "
-        f"answer rather than the wait for a free worker); {WARM_UP_SECONDS:g} s warm-up, then "
+        f"(one for scenarios with a latency target, so that they measure the app's time to answer "
+        f"rather than the wait behind other requests); {WARM_UP_SECONDS:g} s warm-up, then "
         f"{args.duration:g} s per scenario",
         "",
         "The load generator runs on the same machine as the server and shares its cores, so the server",
