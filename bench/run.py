@@ -686,7 +686,9 @@ def kliento_version() -> str:
     commit = git("rev-parse", "--short", "HEAD")
     if not commit:
         return f"{version} (no commit)"
-    changed = " with local changes" if git("status", "--porcelain", "--untracked-files=no") else ""
+    # RESULTS.md itself is left out: an earlier run rewrote it, which changes nothing measured.
+    status = git("status", "--porcelain", "--untracked-files=no", "--", ".", ":!bench/RESULTS.md")
+    changed = " with local changes" if status else ""
     return f"{version} (commit {commit}{changed})"
 
 
