@@ -540,69 +540,33 @@ def restore_customer(*, customer: Contact | Company, member: Membership) -> None
 
 # Bulk actions -------------------------------------------------------------------------------
 
+BULK_LIMIT = 10_000  # rows one action may change: what a page selection or a filtered view can hold
 
-@transaction.atomic
+
 def bulk_update_contacts(
     *, contact_ids: Sequence[int], member: Membership, action: str, value: Any = None
 ) -> int:
     """Apply one action to a selection of visible contacts; one audit entry with the count."""
-    require(member, Permission.DELETE_CUSTOMERS if action == "trash" else Permission.EDIT_CUSTOMERS)
-    contacts = Contact.objects.visible_to(member).filter(pk__in=list(contact_ids)[:10000])
-    ids = list(contacts.values_list("pk", flat=True))
-    if not ids:
-        return 0
-    selected = Contact.objects.filter(pk__in=ids)
-    now = timezone.now()
-    if action == "assign_owner":
-        _check_owner(value)
-        selected.update(owner_id=value, updated_by=member.user, updated_at=now)
-    elif action in ("add_tag", "remove_tag"):
-        tag = _tags_named([value], member)
-        if not tag:
-            raise ValidationError({"value": [_("Name the tag.")]})
-        through = Contact.tags.through
-        if action == "add_tag":
-            existing = set(
-                through.objects.filter(tag=tag[0], contact_id__in=ids).values_list("contact_id", flat=True)
-            )
-            through.objects.bulk_create([through(contact_id=i, tag=tag[0]) for i in ids if i not in existing])
-        else:
-            through.objects.filter(tag=tag[0], contact_id__in=ids).delete()
-        selected.update(updated_by=member.user, updated_at=now)
-    elif action == "change_stage":
-        for contact in selected:
-            if contact.lifecycle_stage != value:
-                change_lifecycle_stage(
-                    customer=contact, to_stage=value, actor=member.user, reason=_("Bulk change")
-                )
-    elif action == "trash":
-        selected.update(deleted_at=now, deleted_by=member.user, updated_at=now)
-    else:
-        raise ValidationError({"action": [_("Unknown bulk action.")]})
-    AuditEntry.objects.create(
-        organization_id=member.organization_id,
-        action=AuditEntry.Action.BULK,
-        actor=member.user,
-        actor_label=str(member.user),
-        record_type="customers.contact",
-        record_label=_("%(count)s contacts") % {"count": len(ids)},
-        changes={"action": action, "value": value, "count": len(ids), "ids": ids[:1000]},
-        created_by=member.user,
-    )
-    return len(ids)
+    return _bulk_update(Contact, contact_ids, member=member, action=action, value=value)
 
 
-@transaction.atomic
 def bulk_update_companies(
     *, company_ids: Sequence[int], member: Membership, action: str, value: Any = None
 ) -> int:
     """Apply one action to a selection of visible companies; one audit entry with the count."""
+    return _bulk_update(Company, company_ids, member=member, action=action, value=value)
+
+
+@transaction.atomic
+def _bulk_update(
+    model: type[Contact | Company], record_ids: Sequence[int], *, member: Membership, action: str, value: Any
+) -> int:
     require(member, Permission.DELETE_CUSTOMERS if action == "trash" else Permission.EDIT_CUSTOMERS)
-    companies = Company.objects.visible_to(member).filter(pk__in=list(company_ids)[:10000])
-    ids = list(companies.values_list("pk", flat=True))
+    visible = model.objects.visible_to(member).filter(pk__in=list(record_ids)[:BULK_LIMIT])
+    ids = list(visible.values_list("pk", flat=True))
     if not ids:
         return 0
-    selected = Company.objects.filter(pk__in=ids)
+    selected = model.objects.filter(pk__in=ids)
     now = timezone.now()
     if action == "assign_owner":
         _check_owner(value)
@@ -611,32 +575,36 @@ def bulk_update_companies(
         tag = _tags_named([value], member)
         if not tag:
             raise ValidationError({"value": [_("Name the tag.")]})
-        through = Company.tags.through
+        through = model.tags.through
+        link = "contact_id" if model is Contact else "company_id"
+        tagged = through.objects.filter(tag=tag[0], **{f"{link}__in": ids})
         if action == "add_tag":
-            existing = set(
-                through.objects.filter(tag=tag[0], company_id__in=ids).values_list("company_id", flat=True)
-            )
-            through.objects.bulk_create([through(company_id=i, tag=tag[0]) for i in ids if i not in existing])
+            existing = set(tagged.values_list(link, flat=True))
+            through.objects.bulk_create([through(**{link: i}, tag=tag[0]) for i in ids if i not in existing])
         else:
-            through.objects.filter(tag=tag[0], company_id__in=ids).delete()
+            tagged.delete()
         selected.update(updated_by=member.user, updated_at=now)
     elif action == "change_stage":
-        for company in selected:
-            if company.lifecycle_stage != value:
+        for record in selected:
+            if record.lifecycle_stage != value:
                 change_lifecycle_stage(
-                    customer=company, to_stage=value, actor=member.user, reason=_("Bulk change")
+                    customer=record, to_stage=value, actor=member.user, reason=_("Bulk change")
                 )
     elif action == "trash":
         selected.update(deleted_at=now, deleted_by=member.user, updated_at=now)
     else:
         raise ValidationError({"action": [_("Unknown bulk action.")]})
+    if model is Contact:
+        label = _("%(count)s contacts") % {"count": len(ids)}
+    else:
+        label = _("%(count)s companies") % {"count": len(ids)}
     AuditEntry.objects.create(
         organization_id=member.organization_id,
         action=AuditEntry.Action.BULK,
         actor=member.user,
         actor_label=str(member.user),
-        record_type="customers.company",
-        record_label=_("%(count)s companies") % {"count": len(ids)},
+        record_type=model._meta.label_lower,
+        record_label=label,
         changes={"action": action, "value": value, "count": len(ids), "ids": ids[:1000]},
         created_by=member.user,
     )
