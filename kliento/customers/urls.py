@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kliento.customers.views import cards, lists, search, settings
+from kliento.customers.views import cards, editing, lists, search, settings
 
 app_name = "customers"
 
@@ -12,10 +12,10 @@ urlpatterns = [
     path("companies/bulk/", lists.company_bulk, name="company-bulk"),
     path("views/<str:entity>/save/", lists.saved_view_save, name="saved-view-save"),
     path("views/<int:view_id>/delete/", lists.saved_view_delete, name="saved-view-delete"),
-    # Cards and forms (views/cards.py)
-    path("contacts/new/", cards.contact_create, name="contact-create"),
+    # Cards (views/cards.py) and their forms (views/editing.py)
+    path("contacts/new/", editing.contact_create, name="contact-create"),
     path("contacts/<int:contact_id>/", cards.contact_detail, name="contact-detail"),
-    path("contacts/<int:contact_id>/edit/", cards.contact_edit, name="contact-edit"),
+    path("contacts/<int:contact_id>/edit/", editing.contact_edit, name="contact-edit"),
     path(
         "contacts/<int:contact_id>/field/<str:field>/", cards.contact_inline_edit, name="contact-inline-edit"
     ),
@@ -23,10 +23,10 @@ urlpatterns = [
     path("contacts/<int:contact_id>/consent/", cards.contact_consent, name="contact-consent"),
     path("contacts/<int:contact_id>/history/", cards.contact_history, name="contact-history"),
     path("contacts/<int:contact_id>/delete/", cards.contact_delete, name="contact-delete"),
-    path("contacts/duplicates/", cards.contact_duplicates, name="contact-duplicates"),
-    path("companies/new/", cards.company_create, name="company-create"),
+    path("contacts/duplicates/", editing.contact_duplicates, name="contact-duplicates"),
+    path("companies/new/", editing.company_create, name="company-create"),
     path("companies/<int:company_id>/", cards.company_detail, name="company-detail"),
-    path("companies/<int:company_id>/edit/", cards.company_edit, name="company-edit"),
+    path("companies/<int:company_id>/edit/", editing.company_edit, name="company-edit"),
     path(
         "companies/<int:company_id>/field/<str:field>/", cards.company_inline_edit, name="company-inline-edit"
     ),

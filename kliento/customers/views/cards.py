@@ -1,5 +1,5 @@
-"""Contact and company cards: the pages, their create and edit forms, inline editing of one field,
-lifecycle changes, consent, history, trash, and the duplicate warning.
+"""Contact and company cards: the pages, inline editing of one field, lifecycle changes, consent,
+history and trash (the full create and edit forms are in editing.py).
 
 A card is a header plus the panels registered in `kliento.customers.panels`; this module's own
 panels (profile, consent, lifecycle, a company's contacts) are registered in CustomersConfig.ready()
@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import datetime
 import decimal
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db import transaction
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -39,8 +37,6 @@ from kliento.customers.forms import (
     CompanyForm,
     ContactForm,
     CustomerForm,
-    Rows,
-    apply_rows_action,
     apply_service_error,
 )
 from kliento.customers.models import (
@@ -52,7 +48,7 @@ from kliento.customers.models import (
     CustomField,
     LifecycleStage,
 )
-from kliento.customers.normalize import example_phone, format_phone, normalize_email, normalize_phone
+from kliento.customers.normalize import format_phone
 from kliento.customers.panels import panels_for
 from kliento.customers.selectors import access_company, access_contact, company_totals, transitions_of
 
@@ -60,16 +56,15 @@ CONTACT = CustomField.Entity.CONTACT
 COMPANY = CustomField.Entity.COMPANY
 COMPANY_CONTACTS_SHOWN = 50
 HISTORY_SHOWN = 100
-SUGGESTIONS_SHOWN = 8
 # Consent given by hand; the other methods are recorded by forms, imports and unsubscribe links.
 MANUAL_CONSENT_METHODS = (Consent.Method.VERBAL, Consent.Method.WRITTEN, Consent.Method.FORM)
 
 
-def _is_htmx(request: HttpRequest) -> bool:
+def is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def _region(request: HttpRequest) -> str:
+def organization_region(request: HttpRequest) -> str:
     return request.organization.default_region  # type: ignore[attr-defined]
 
 
@@ -199,7 +194,7 @@ def _profile_fields(request: HttpRequest, record: Contact | Company, entity: str
     definitions = definitions_for(entity)
     names = list(CONTACT_PROFILE_FIELDS if entity == CONTACT else COMPANY_PROFILE_FIELDS)
     names += [CUSTOM_PREFIX + definition.key for definition in definitions] + ["description"]
-    region = _region(request)
+    region = organization_region(request)
     return [field_display(record, entity, name, definitions=definitions, region=region) for name in names]
 
 
@@ -207,7 +202,7 @@ def _header_fields(request: HttpRequest, record: Contact | Company, entity: str)
     names = (
         ("name", "job_title", "owner", "tags") if entity == CONTACT else ("name", "industry", "owner", "tags")
     )
-    region = _region(request)
+    region = organization_region(request)
     return {name: field_display(record, entity, name, definitions=[], region=region) for name in names}
 
 
@@ -215,7 +210,7 @@ def _header_fields(request: HttpRequest, record: Contact | Company, entity: str)
 
 
 def contact_profile_panel(request: HttpRequest, contact: Contact) -> dict[str, Any]:
-    region = _region(request)
+    region = organization_region(request)
     return {
         "emails": list(contact.emails.order_by("-is_primary", "id")),
         "phones": [
@@ -273,7 +268,7 @@ def _card_context(request: HttpRequest, record: Contact | Company, entity: str) 
         "record": record,
         entity: record,
         "entity": entity,
-        "region": _region(request),
+        "region": organization_region(request),
         "header": _header_fields(request, record, entity),
         "panels": panels_for(request, entity, record),
         "history_url": _url(entity, "history", record),
@@ -371,14 +366,18 @@ def readable_history(
 @member_required()
 def contact_history(request: HttpRequest, contact_id: int) -> HttpResponse:
     contact = access_contact(member=request.member, contact_id=contact_id)  # type: ignore[attr-defined]
-    history = readable_history(list(history_of(contact)[:HISTORY_SHOWN]), Contact, region=_region(request))
+    history = readable_history(
+        list(history_of(contact)[:HISTORY_SHOWN]), Contact, region=organization_region(request)
+    )
     return render(request, "core/_history.html", {"history": history})
 
 
 @member_required()
 def company_history(request: HttpRequest, company_id: int) -> HttpResponse:
     company = access_company(member=request.member, company_id=company_id)  # type: ignore[attr-defined]
-    history = readable_history(list(history_of(company)[:HISTORY_SHOWN]), Company, region=_region(request))
+    history = readable_history(
+        list(history_of(company)[:HISTORY_SHOWN]), Company, region=organization_region(request)
+    )
     return render(request, "core/_history.html", {"history": history})
 
 
@@ -412,7 +411,7 @@ def _inline_edit(request: HttpRequest, record: Contact | Company, entity: str, g
     definitions = definitions_for(entity)
     form_class = _form_class(entity)
     names = form_class.inline_fields(group, definitions)
-    region = _region(request)
+    region = organization_region(request)
     display = field_display(record, entity, group, definitions=definitions, region=region)
     context: dict[str, Any] = {"field": display, "record": record, "entity": entity}
     kwargs = {
@@ -436,7 +435,7 @@ def _inline_edit(request: HttpRequest, record: Contact | Company, entity: str, g
         except (ValidationError, DomainError) as error:
             apply_service_error(form, error)
         else:
-            if not _is_htmx(request):
+            if not is_htmx(request):
                 return redirect(_url(entity, "detail", record))
             display = field_display(record, entity, group, definitions=definitions, region=region)
             display.focus = True
@@ -488,7 +487,7 @@ def _change_stage(request: HttpRequest, record: Contact | Company, entity: str) 
         error, status = refusal.message, 409
     except ValidationError as invalid:
         error, status = " ".join(invalid.messages), 400
-    if not _is_htmx(request):
+    if not is_htmx(request):
         if error:
             messages.error(request, error)
         else:
@@ -546,7 +545,7 @@ def contact_consent(request: HttpRequest, contact_id: int) -> HttpResponse:
         except (ValidationError, DomainError) as invalid:
             error = " ".join(invalid.messages) if isinstance(invalid, ValidationError) else invalid.message
             status = 400
-    if not _is_htmx(request):
+    if not is_htmx(request):
         if error:
             messages.error(request, error)
         return redirect(_url(CONTACT, "detail", contact))
@@ -557,254 +556,3 @@ def contact_consent(request: HttpRequest, contact_id: int) -> HttpResponse:
         **consent_panel(request, contact),
     }
     return render(request, "customers/_panel_consent.html", context, status=status)
-
-
-# Duplicates -------------------------------------------------------------------------------
-
-
-def _normalized(values: list[str], normalize: Any) -> list[str]:
-    result = []
-    for value in values:
-        try:
-            result.append(normalize(value))
-        except ValidationError:
-            continue  # the form reports it on save; here it simply cannot match anyone
-    return result
-
-
-def _duplicates_context(
-    request: HttpRequest, emails: list[str], phones: list[str], contact: Contact | None
-) -> dict[str, Any]:
-    """Other contacts that have one of these emails or phones (new ones only, when editing)."""
-    member = request.member  # type: ignore[attr-defined]
-    region = _region(request)
-    emails = _normalized(emails, normalize_email)
-    phones = _normalized(phones, lambda value: normalize_phone(value, region))
-    if contact is not None:
-        known_emails = set(contact.emails.values_list("email", flat=True))
-        known_phones = set(contact.phones.values_list("number", flat=True))
-        emails = [email for email in emails if email not in known_emails]
-        phones = [phone for phone in phones if phone not in known_phones]
-    found = services.find_duplicates(emails=emails, phones=phones, exclude_id=contact.pk if contact else None)
-    if not found:
-        return {"duplicates": [], "hidden_duplicates": 0, "duplicate_ids": ""}
-    visible = set(
-        Contact.objects.visible_to(member).filter(pk__in=[c.pk for c in found]).values_list("pk", flat=True)
-    )
-    return {
-        "duplicates": [c for c in found if c.pk in visible],
-        "hidden_duplicates": len([c for c in found if c.pk not in visible]),
-        "duplicate_ids": ",".join(str(c.pk) for c in found),
-    }
-
-
-@member_required(Permission.EDIT_CUSTOMERS)
-def contact_duplicates(request: HttpRequest) -> HttpResponse:
-    """As the person types an email or phone: who already has it (htmx, into the form's warning)."""
-    rows = [Rows.from_data(kind, request.GET) for kind in ("emails", "phones")]
-    contact = None
-    if (contact_id := request.GET.get("contact", "")).isdigit():
-        contact = access_contact(member=request.member, contact_id=int(contact_id))  # type: ignore[attr-defined]
-    context = _duplicates_context(
-        request, [e.value for e in rows[0].entries], [p.value for p in rows[1].entries], contact
-    )
-    return render(request, "customers/_card_duplicates.html", context)
-
-
-# Create and edit --------------------------------------------------------------------------
-
-
-def _company_suggestions(request: HttpRequest) -> HttpResponse:
-    """Companies whose name starts with what was typed, for the contact form's company picker."""
-    member = request.member  # type: ignore[attr-defined]
-    typed = services.sort_key(request.GET.get("company_search", ""))
-    companies: list[Company] = []
-    if typed:
-        queryset = Company.objects.visible_to(member).filter(sort_name__startswith=typed)
-        if ord(typed[-1]) < 0x10FFFF:
-            # A range on the sorted-name index finds the prefix fast, whatever the database's LIKE does.
-            upper = typed[:-1] + chr(ord(typed[-1]) + 1)
-            queryset = queryset.filter(sort_name__gte=typed, sort_name__lt=upper)
-        companies = list(queryset.order_by("sort_name", "id")[:SUGGESTIONS_SHOWN])
-    context = {"companies": companies, "typed": typed}
-    return render(request, "customers/_field_company_suggestions.html", context)
-
-
-def _picked_company(request: HttpRequest, company_id: Any) -> Company | None:
-    try:
-        pk = int(company_id)
-    except (TypeError, ValueError):
-        return None
-    return Company.objects.visible_to(request.member).filter(pk=pk).first()  # type: ignore[attr-defined]
-
-
-def _company_widget(request: HttpRequest) -> HttpResponse:
-    company = _picked_company(request, request.GET.get("company_pick"))
-    return render(request, "customers/_field_company.html", {"company": company, "focus": True})
-
-
-def _phone_hints(region: str) -> dict[str, str]:
-    """An example number of the region: written nationally as the phone rows' placeholder (like
-    the email rows' name@example.com), internationally in the note below them; both empty for a
-    region phonenumbers has no example of."""
-    example = example_phone(region)
-    if example is None:
-        return {"phone_placeholder": "", "phone_hint": ""}
-    national, international = example
-    # Isolated (U+2066…U+2069): among Arabic words, "+1 201-555-0123" would read "201-555-0123 1+".
-    hint = _("Write numbers from other countries with + and their country code, as in %(number)s.")
-    return {"phone_placeholder": national, "phone_hint": hint % {"number": f"\u2066{international}\u2069"}}
-
-
-def _render_contact_form(
-    request: HttpRequest, form: CustomerForm, rows: dict[str, Rows], contact: Contact | None, **extra: Any
-) -> HttpResponse:
-    status = extra.pop("status", 200)
-    context = {
-        "form": form,
-        **_phone_hints(_region(request)),
-        "contact": contact,
-        "emails": rows["emails"],
-        "phones": rows["phones"],
-        "company": _picked_company(request, form["company"].value()),
-        "company_search": request.POST.get("company_search", ""),
-        **extra,
-    }
-    return render(request, "customers/contact_form.html", context, status=status)
-
-
-def _contact_rows(contact: Contact | None, region: str) -> dict[str, Rows]:
-    if contact is None:
-        return {"emails": Rows.empty("emails"), "phones": Rows.empty("phones")}
-    return {
-        "emails": Rows.from_records("emails", contact.emails.order_by("-is_primary", "id")),
-        "phones": Rows.from_records("phones", contact.phones.order_by("-is_primary", "id"), region=region),
-    }
-
-
-class _DryRun(Exception):
-    """Raised to roll back a save that only checked whether it would succeed."""
-
-
-def _dry_run(save: Callable[[], Any]) -> None:
-    """Run a save and roll it back: its ValidationError or DomainError, if any, comes through."""
-    try:
-        with transaction.atomic():
-            save()
-            raise _DryRun
-    except _DryRun:
-        pass
-
-
-def _save_contact(member: Any, contact: Contact | None, data: dict[str, Any]) -> Contact:
-    if contact is None:
-        return services.create_contact(member=member, data=data)
-    return services.update_contact(contact=contact, member=member, data=data)
-
-
-def _contact_form_page(request: HttpRequest, contact: Contact | None) -> HttpResponse:
-    member = request.member  # type: ignore[attr-defined]
-    region = _region(request)
-    heading = str(contact) if contact else ""  # taken before a refused save changes the instance
-    kwargs: dict[str, Any] = {
-        "member": member,
-        "definitions": definitions_for(CONTACT),
-        "instance": contact,
-        "region": region,
-    }
-    if request.method != "POST":
-        if contact is None and request.GET.get("company", "").isdigit():  # "Add a contact" on a company
-            kwargs["initial"] = {"company": int(request.GET["company"])}
-        form = ContactForm(**kwargs)
-        return _render_contact_form(request, form, _contact_rows(contact, region), contact, heading=heading)
-    rows = {kind: Rows.from_data(kind, request.POST) for kind in ("emails", "phones")}
-    if action := request.POST.get("rows_action", ""):
-        # Adding or removing a row is not a save: show the same values again, without errors.
-        apply_rows_action(action, rows)
-        form = ContactForm.from_posted(request.POST, **kwargs)
-        focus = action.split(":")[1] if action.startswith("add:") else ""
-        return _render_contact_form(request, form, rows, contact, heading=heading, rows_focus=focus)
-    form = ContactForm(request.POST, **kwargs)
-    duplicates: dict[str, Any] = {}
-    if form.is_valid():
-        emails, phones = rows["emails"].service_entries(), rows["phones"].service_entries()
-        data = {**form.service_data(), "emails": emails, "phones": phones}
-        duplicates = _duplicates_context(
-            request, [e["email"] for e in emails], [p["number"] for p in phones], contact
-        )
-        confirmed = set(request.POST.get("confirm_duplicate", "").split(","))
-        unconfirmed = bool(duplicates["duplicate_ids"]) and not (
-            set(duplicates["duplicate_ids"].split(",")) <= confirmed
-        )
-        try:
-            if unconfirmed:
-                _dry_run(lambda: _save_contact(member, contact, data))  # warn only if it would save
-            else:
-                saved = _save_contact(member, contact, data)
-        except (ValidationError, DomainError) as error:
-            apply_service_error(form, error, rows)
-            duplicates = {}
-        else:
-            if not unconfirmed:
-                message = _("%(name)s was added.") if contact is None else _("%(name)s was saved.")
-                messages.success(request, message % {"name": saved})
-                return redirect("customers:contact-detail", saved.pk)
-    has_errors = bool(form.errors) or any(r.has_errors for r in rows.values())
-    return _render_contact_form(
-        request, form, rows, contact, **duplicates, confirming=bool(duplicates.get("duplicate_ids")),
-        heading=heading, status=400 if has_errors else 200,
-    )  # fmt: skip
-
-
-@member_required(Permission.EDIT_CUSTOMERS)
-def contact_create(request: HttpRequest) -> HttpResponse:
-    if request.method == "GET" and _is_htmx(request):
-        # The company picker's search box and pick buttons (shared by the create and edit pages).
-        if "company_search" in request.GET:
-            return _company_suggestions(request)
-        if "company_pick" in request.GET:
-            return _company_widget(request)
-    return _contact_form_page(request, None)
-
-
-@member_required(Permission.EDIT_CUSTOMERS)
-def contact_edit(request: HttpRequest, contact_id: int) -> HttpResponse:
-    contact = access_contact(member=request.member, contact_id=contact_id, write=True)  # type: ignore[attr-defined]
-    return _contact_form_page(request, contact)
-
-
-def _company_form_page(request: HttpRequest, company: Company | None) -> HttpResponse:
-    member = request.member  # type: ignore[attr-defined]
-    heading = str(company) if company else ""  # taken before a refused save changes the instance
-    kwargs = {
-        "member": member,
-        "definitions": definitions_for(COMPANY),
-        "instance": company,
-        "region": _region(request),
-    }
-    form = CompanyForm(request.POST if request.method == "POST" else None, **kwargs)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if company is None:
-                saved = services.create_company(member=member, data=form.service_data())
-            else:
-                saved = services.update_company(company=company, member=member, data=form.service_data())
-        except (ValidationError, DomainError) as error:
-            apply_service_error(form, error)
-        else:
-            message = _("%(name)s was added.") if company is None else _("%(name)s was saved.")
-            messages.success(request, message % {"name": saved})
-            return redirect("customers:company-detail", saved.pk)
-    context = {"form": form, "company": company, "heading": heading}
-    return render(request, "customers/company_form.html", context, status=400 if form.errors else 200)
-
-
-@member_required(Permission.EDIT_CUSTOMERS)
-def company_create(request: HttpRequest) -> HttpResponse:
-    return _company_form_page(request, None)
-
-
-@member_required(Permission.EDIT_CUSTOMERS)
-def company_edit(request: HttpRequest, company_id: int) -> HttpResponse:
-    company = access_company(member=request.member, company_id=company_id, write=True)  # type: ignore[attr-defined]
-    return _company_form_page(request, company)
