@@ -7,11 +7,11 @@ audit entry and history. Invalid input raises django's ValidationError keyed by 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -101,46 +101,42 @@ def _clean_emails(entries: Sequence[Any]) -> list[dict[str, Any]]:
     """Each entry as {email, label, is_primary} with exactly one primary; errors name `emails.N.email`."""
     if len(entries) > MAX_EMAILS:
         raise ValidationError({"emails": [_("At most %(max)s email addresses.") % {"max": MAX_EMAILS}]})
-    cleaned, errors, seen = [], {}, set()
-    for index, entry in enumerate(entries):
-        entry = {"email": entry} if isinstance(entry, str) else dict(entry)
-        try:
-            email = normalize_email(str(entry.get("email", "")))
-        except ValidationError as error:
-            errors[f"emails.{index}.email"] = error.messages
-            continue
-        label = entry.get("label") or ContactEmail.Label.WORK
-        if label not in ContactEmail.Label.values:
-            errors[f"emails.{index}.label"] = [_("Unknown label.")]
-            continue
-        if email in seen:
-            continue
-        seen.add(email)
-        cleaned.append({"email": email, "label": label, "is_primary": bool(entry.get("is_primary"))})
-    if errors:
-        raise ValidationError(errors)
-    return _one_primary(cleaned)
+    return _clean_entries(entries, "emails", "email", normalize_email, ContactEmail.Label)
 
 
 def _clean_phones(entries: Sequence[Any], region: str) -> list[dict[str, Any]]:
+    """Each entry as {number, label, is_primary} in E.164; errors name `phones.N.number`."""
     if len(entries) > MAX_PHONES:
         raise ValidationError({"phones": [_("At most %(max)s phone numbers.") % {"max": MAX_PHONES}]})
+    return _clean_entries(
+        entries, "phones", "number", lambda number: normalize_phone(number, region), ContactPhone.Label
+    )
+
+
+def _clean_entries(
+    entries: Sequence[Any],
+    name: str,
+    key: str,
+    normalize: Callable[[str], str],
+    labels: type[models.TextChoices],
+) -> list[dict[str, Any]]:
+    """Emails or phones: normalized, labelled (the first label by default), repeats dropped."""
     cleaned, errors, seen = [], {}, set()
     for index, entry in enumerate(entries):
-        entry = {"number": entry} if isinstance(entry, str) else dict(entry)
+        entry = {key: entry} if isinstance(entry, str) else dict(entry)
         try:
-            number = normalize_phone(str(entry.get("number", "")), region)
+            value = normalize(str(entry.get(key, "")))
         except ValidationError as error:
-            errors[f"phones.{index}.number"] = error.messages
+            errors[f"{name}.{index}.{key}"] = error.messages
             continue
-        label = entry.get("label") or ContactPhone.Label.MOBILE
-        if label not in ContactPhone.Label.values:
-            errors[f"phones.{index}.label"] = [_("Unknown label.")]
+        label = entry.get("label") or labels.values[0]
+        if label not in labels.values:
+            errors[f"{name}.{index}.label"] = [_("Unknown label.")]
             continue
-        if number in seen:
+        if value in seen:
             continue
-        seen.add(number)
-        cleaned.append({"number": number, "label": label, "is_primary": bool(entry.get("is_primary"))})
+        seen.add(value)
+        cleaned.append({key: value, "label": label, "is_primary": bool(entry.get("is_primary"))})
     if errors:
         raise ValidationError(errors)
     return _one_primary(cleaned)
