@@ -1167,3 +1167,16 @@ def test_the_card_lists_a_transition_time_in_the_users_time_zone(alice_client, a
     content = card(alice_client, contact).content.decode()
 
     assert "01/02/2024 8:30 a.m." in content
+
+
+def test_the_history_lists_changes_in_the_fields_order_whatever_order_they_were_stored_in(alice):
+    from kliento.customers.views.cards import readable_history
+
+    entry = AuditEntry(
+        action=AuditEntry.Action.UPDATE,
+        changes={"reason": [None, "Signed"], "job_title": ["", "CEO"], "lifecycle_stage": ["lead", "active"]},
+    )
+
+    [readable] = readable_history([entry], Contact, region="US")
+
+    assert list(readable.changes) == ["Lifecycle stage", "Reason", "Job title"]

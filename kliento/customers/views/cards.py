@@ -324,9 +324,16 @@ def readable_history(
         "company": {company.pk: company.name for company in Company.with_trash.filter(pk__in=company_ids)},
     }
     channels = dict(Channel.choices)
+    # In the fields' order, the reason right after the stage: PostgreSQL's JSON keeps no key order.
+    positions = {model_field.name: index for index, model_field in enumerate(model._meta.get_fields())}
+    positions["reason"] = positions["lifecycle_stage"] + 0.5
+
+    def position(change: tuple[str, Any]) -> float:
+        return positions.get(change[0], len(positions))
+
     for entry in entries:
         readable: dict[str, list[Any]] = {}
-        for name, values in entry.changes.items():
+        for name, values in sorted(entry.changes.items(), key=position):
             if name in HIDDEN_CHANGES or not isinstance(values, list) or len(values) != 2:
                 continue
             if name == "custom_fields":
