@@ -741,7 +741,9 @@ def test_the_history_shows_the_reason_of_a_stage_change(alice_client, alice):
         "Lifecycle stage": ["Lead", "Active customer"],
         "Reason": ["Signed the yearly contract"],
     }
-    assert "<code>Reason</code>: <bdi>Signed the yearly contract</bdi></li>" in response.content.decode()
+    assert '<span class="text-body">Reason</span>: <bdi>Signed the yearly contract</bdi></li>' in (
+        response.content.decode()
+    )
 
 
 def test_the_history_writes_phones_as_the_card_does(alice_client, alice):
@@ -780,7 +782,7 @@ def test_the_history_marks_old_and_new_values_for_right_to_left_and_screen_reade
     ).content.decode()
 
     assert (
-        "<code>Job title</code>: <bdi>Analyst</bdi> "
+        '<span class="text-body">Job title</span>: <bdi>Analyst</bdi> '
         '<i class="bi bi-arrow-right" aria-hidden="true"></i><span class="visually-hidden">changed to</span> '
         "<bdi>Admiral</bdi>"
     ) in content

@@ -376,7 +376,7 @@ def contact_history(request: HttpRequest, contact_id: int) -> HttpResponse:
     history = readable_history(
         list(history_of(contact)[:HISTORY_SHOWN]), Contact, region=organization_region(request)
     )
-    return render(request, "core/_history.html", {"history": history})
+    return render(request, "core/_history.html", {"history": history, "readable_labels": True})
 
 
 @member_required()
@@ -385,7 +385,7 @@ def company_history(request: HttpRequest, company_id: int) -> HttpResponse:
     history = readable_history(
         list(history_of(company)[:HISTORY_SHOWN]), Company, region=organization_region(request)
     )
-    return render(request, "core/_history.html", {"history": history})
+    return render(request, "core/_history.html", {"history": history, "readable_labels": True})
 
 
 @member_required(Permission.DELETE_CUSTOMERS)
