@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import hashlib
+import json
 from collections.abc import Mapping
+from contextlib import closing
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from kliento.core.tenancy import forget, memoized
-from kliento.customers.models import Company, Contact, CustomField
+from kliento.customers.models import Company, Contact, CustomField, UniqueCustomValue
 
 TEXT_LIMIT = 1000
 FieldType = CustomField.FieldType
@@ -136,7 +140,7 @@ def clean_custom_values(
             definition.is_unique
             and definition.key in values
             and not _is_empty(merged.get(definition.key))
-            and _value_taken(entity, definition.key, merged[definition.key], record_id)
+            and _value_taken(definition, merged[definition.key], record_id)
         ):
             errors[field] = [_("Another record already has this value.")]
     if errors:
@@ -144,9 +148,79 @@ def clean_custom_values(
     return merged
 
 
-def _value_taken(entity: str, key: str, value: Any, record_id: int | None) -> bool:
-    model = Contact if entity == CustomField.Entity.CONTACT else Company
-    others = model.with_trash.filter(**{f"custom_fields__{key}": value})
+def value_hash(value: Any) -> str:
+    """The key a unique value is indexed by: equal values (as stored in JSON) give equal keys."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _record_link(entity: str) -> str:
+    return "contact_id" if entity == CustomField.Entity.CONTACT else "company_id"
+
+
+def _value_taken(definition: CustomField, value: Any, record_id: int | None) -> bool:
+    """One index look-up, whatever the number of records; trashed records keep their values."""
+    others = UniqueCustomValue.objects.filter(field=definition, value_hash=value_hash(value))
     if record_id is not None:
-        others = others.exclude(pk=record_id)
+        others = others.exclude(**{_record_link(definition.entity): record_id})
     return others.exists()
+
+
+def store_unique_values(record: Contact | Company, definitions: list[CustomField]) -> None:
+    """Index the record's values of its unique fields, after the record is saved. Two writes that
+    both passed the check cannot both win: the second gets the same error the check gives."""
+    unique = [definition for definition in definitions if definition.is_unique]
+    if not unique:
+        return
+    entity = CustomField.Entity.CONTACT if isinstance(record, Contact) else CustomField.Entity.COMPANY
+    link = _record_link(entity)
+    UniqueCustomValue.objects.filter(**{link: record.pk}).delete()
+    values = record.custom_fields or {}
+    rows = [
+        UniqueCustomValue(
+            field=definition, value_hash=value_hash(values[definition.key]), **{link: record.pk}
+        )
+        for definition in unique
+        if not _is_empty(values.get(definition.key))
+    ]
+    try:
+        with transaction.atomic():
+            UniqueCustomValue.objects.bulk_create(rows)
+    except IntegrityError:
+        taken = [row.field.key for row in rows if _value_taken(row.field, values[row.field.key], record.pk)]
+        raise ValidationError(
+            {f"custom_fields.{key}": [_("Another record already has this value.")] for key in taken}
+        ) from None
+
+
+def rebuild_unique_values(definition: CustomField, *, batch: int = 10_000) -> None:
+    """Index every record's value of a field that has just become unique (or changed its key or
+    type), refusing when two records share a value; drops the index of a field no longer unique."""
+    UniqueCustomValue.objects.filter(field=definition).delete()
+    if not definition.is_unique:
+        return
+    model = Contact if definition.entity == CustomField.Entity.CONTACT else Company
+    link = _record_link(definition.entity)
+    records = (
+        model.with_trash.filter(custom_fields__has_key=definition.key)
+        .values_list("pk", "custom_fields")
+        .iterator(chunk_size=batch)
+    )
+    seen: set[str] = set()
+    rows: list[UniqueCustomValue] = []
+    with closing(records):  # a refusal half-way must not leave PostgreSQL's cursor open
+        for record_id, values in records:
+            value = values.get(definition.key)
+            if _is_empty(value):
+                continue
+            digest = value_hash(value)
+            if digest in seen:
+                raise ValidationError(
+                    {"is_unique": [_("Some records share a value of this field; make them differ first.")]}
+                )
+            seen.add(digest)
+            rows.append(UniqueCustomValue(field=definition, value_hash=digest, **{link: record_id}))
+            if len(rows) >= batch:
+                UniqueCustomValue.objects.bulk_create(rows)
+                rows = []
+    UniqueCustomValue.objects.bulk_create(rows)

@@ -346,6 +346,31 @@ class CustomField(TenantModel):
         return self.label
 
 
+class UniqueCustomValue(models.Model):
+    """A value of a unique custom field, one row per record: the index a JSON column cannot have, so
+    that checking a value reads one index entry instead of every record's JSON, and two writes at
+    once cannot both take it. Kept by `custom_fields.store_unique_values`; rows go with their field
+    or record."""
+
+    field = models.ForeignKey(CustomField, on_delete=models.CASCADE, related_name="+")
+    value_hash = models.CharField(max_length=64)  # SHA-256 of the value's JSON: a long text fits an index
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["field", "value_hash"], name="uniquecustomvalue_unique"),
+            models.CheckConstraint(
+                condition=Q(contact__isnull=False, company__isnull=True)
+                | Q(contact__isnull=True, company__isnull=False),
+                name="uniquecustomvalue_one_record",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.field_id}: {self.value_hash[:12]}"
+
+
 class SavedView(TenantModel):
     """A list's filters, sort and columns under a name, for one member or shared with everyone."""
 

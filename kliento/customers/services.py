@@ -20,7 +20,12 @@ from kliento.core.errors import DomainError
 from kliento.core.models import AuditEntry, Membership, Organization, User
 from kliento.core.permissions import Permission
 from kliento.core.services import require
-from kliento.customers.custom_fields import clean_custom_values
+from kliento.customers.custom_fields import (
+    clean_custom_values,
+    definitions_for,
+    rebuild_unique_values,
+    store_unique_values,
+)
 from kliento.customers.models import (
     ALLOWED_TRANSITIONS,
     Company,
@@ -239,6 +244,7 @@ def create_contact(*, member: Membership, data: Mapping[str, Any]) -> Contact:
     if not contact.first_name and not contact.last_name:
         raise ValidationError({"last_name": [_("Give the contact a first or last name.")]})
     create_record(contact, actor=member.user)
+    store_unique_values(contact, definitions_for(CustomField.Entity.CONTACT))
     _write_emails(contact, emails)
     _write_phones(contact, phones)
     if data.get("tags"):
@@ -300,6 +306,8 @@ def update_contact(*, contact: Contact, member: Membership, data: Mapping[str, A
     if changes:
         contact.updated_by = member.user
         contact.save()
+        if "custom_fields" in changes:
+            store_unique_values(contact, definitions_for(CustomField.Entity.CONTACT))
         record_change(contact, action=AuditEntry.Action.UPDATE, actor=member.user, changes=changes)
     return contact
 
@@ -345,6 +353,7 @@ def create_company(*, member: Membership, data: Mapping[str, Any]) -> Company:
     _check_owner(company.owner_id)
     company.custom_fields = clean_custom_values(CustomField.Entity.COMPANY, data.get("custom_fields") or {})
     create_record(company, actor=member.user)
+    store_unique_values(company, definitions_for(CustomField.Entity.COMPANY))
     if data.get("tags"):
         company.tags.set(_tags_named(data["tags"], member))
     LifecycleTransition.objects.create(
@@ -380,6 +389,8 @@ def update_company(*, company: Company, member: Membership, data: Mapping[str, A
     if changes:
         company.updated_by = member.user
         company.save()
+        if "custom_fields" in changes:
+            store_unique_values(company, definitions_for(CustomField.Entity.COMPANY))
         record_change(company, action=AuditEntry.Action.UPDATE, actor=member.user, changes=changes)
     if company.name != old_name:
         _refresh_contacts_of(company)
@@ -610,11 +621,13 @@ def _bulk_update(
 # Custom fields and saved views --------------------------------------------------------------
 
 
+@transaction.atomic
 def save_custom_field(
     *, member: Membership, data: Mapping[str, Any], field: CustomField | None = None
 ) -> CustomField:
     require(member, Permission.MANAGE_ORGANIZATION)
     definition = field or CustomField(organization_id=member.organization_id)
+    indexed_as = (field.is_unique, field.key, field.field_type) if field else (False, "", "")
     for name in (
         "entity",
         "key",
@@ -639,11 +652,14 @@ def save_custom_field(
     if clash.exists():
         raise ValidationError({"key": [_("Another field already uses this key.")]})
     if field is None:
-        return create_record(definition, actor=member.user)
-    definition.full_clean()
-    definition.updated_by = member.user
-    definition.save()
-    record_change(definition, action=AuditEntry.Action.UPDATE, actor=member.user)
+        create_record(definition, actor=member.user)
+    else:
+        definition.full_clean()
+        definition.updated_by = member.user
+        definition.save()
+        record_change(definition, action=AuditEntry.Action.UPDATE, actor=member.user)
+    if (definition.is_unique, definition.key, definition.field_type) != indexed_as:
+        rebuild_unique_values(definition)  # refuses (and so undoes the save) if values repeat
     return definition
 
 

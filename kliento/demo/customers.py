@@ -28,6 +28,7 @@ from django.utils import timezone
 from kliento.core.audit import create_record
 from kliento.core.models import AuditEntry, Membership, Organization
 from kliento.core.permissions import Role
+from kliento.customers.custom_fields import rebuild_unique_values
 from kliento.customers.models import (
     Channel,
     Company,
@@ -534,6 +535,8 @@ def generate_customers(
         _load(
             organization, members, result.seed, (have_companies, add_companies), (have_contacts, add_contacts)
         )
+        for definition in CustomField.objects.filter(is_unique=True):
+            rebuild_unique_values(definition)  # rows were written past the services that index them
         seconds = time.perf_counter() - started
         AuditEntry.objects.create(
             organization=organization,

@@ -1,8 +1,17 @@
 import factory
 
+from kliento.customers.custom_fields import store_unique_values
 from kliento.customers.models import Company, Contact, CustomField, LifecycleStage, Tag, display_name
 from kliento.customers.services import company_search_text, contact_search_text, sort_key
 from tests.factories import OrganizationFactory, TenantFactory
+
+
+def index_unique_values(record: Contact | Company, create: bool, extracted: object, **kwargs: object) -> None:
+    """As the services do on every write: index the values of the organization's unique fields."""
+    if create and record.custom_fields:
+        entity = CustomField.Entity.CONTACT if isinstance(record, Contact) else CustomField.Entity.COMPANY
+        fields = CustomField.unscoped.filter(organization_id=record.organization_id, entity=entity)
+        store_unique_values(record, list(fields.filter(is_unique=True)))
 
 
 class CompanyFactory(TenantFactory):
@@ -10,17 +19,20 @@ class CompanyFactory(TenantFactory):
 
     class Meta:
         model = Company
+        skip_postgeneration_save = True
 
     organization = factory.SubFactory(OrganizationFactory)
     name = factory.Sequence(lambda n: f"Company {n}")
     lifecycle_stage = LifecycleStage.LEAD
     sort_name = factory.LazyAttribute(lambda company: sort_key(company.name))
     search_text = factory.LazyAttribute(lambda company: company_search_text(Company(name=company.name)))
+    unique_values = factory.PostGeneration(index_unique_values)
 
 
 class ContactFactory(TenantFactory):
     class Meta:
         model = Contact
+        skip_postgeneration_save = True
 
     organization = factory.SubFactory(OrganizationFactory)
     first_name = factory.Faker("first_name")
@@ -34,6 +46,7 @@ class ContactFactory(TenantFactory):
             Contact(first_name=contact.first_name, last_name=contact.last_name), [], [], ""
         )
     )
+    unique_values = factory.PostGeneration(index_unique_values)
 
 
 class TagFactory(TenantFactory):

@@ -7,7 +7,7 @@ from kliento.core.models import AuditEntry
 from kliento.core.permissions import Role
 from kliento.customers import services
 from kliento.customers.models import CustomField
-from tests.customers.factories import CustomFieldFactory
+from tests.customers.factories import ContactFactory, CustomFieldFactory
 from tests.factories import MembershipFactory, UserFactory
 
 LIST = reverse("customers:custom-field-list")
@@ -126,6 +126,23 @@ def test_editing_a_field_changes_its_label_and_rules_but_not_its_key(alice_clien
         True,
         3,
     )
+
+
+def test_a_field_whose_values_repeat_cannot_be_made_unique_and_the_form_says_why(alice_client, alice):
+    field = CustomFieldFactory(organization=alice.organization, key="size", label="Size", field_type="number")
+    for _twice in range(2):
+        ContactFactory(organization=alice.organization, custom_fields={"size": 42})
+
+    response = alice_client.post(
+        reverse("customers:custom-field-edit", args=[field.pk]), field_data(label="Size", is_unique="on")
+    )
+
+    field.refresh_from_db()
+    assert response.status_code == 400
+    assert response.context["form"].errors["is_unique"] == [
+        "Some records share a value of this field; make them differ first."
+    ]
+    assert field.is_unique is False
 
 
 def test_deleting_a_field_asks_first_then_removes_it(alice_client, alice):

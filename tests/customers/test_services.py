@@ -15,6 +15,7 @@ from kliento.customers.models import (
     LifecycleStage,
     LifecycleTransition,
     Tag,
+    UniqueCustomValue,
 )
 from tests.customers.factories import CompanyFactory, ContactFactory, CustomFieldFactory
 from tests.factories import MembershipFactory
@@ -183,6 +184,88 @@ def test_a_unique_custom_value_may_repeat_in_another_organization(alice, olga):
     ContactFactory(organization=olga.organization, custom_fields={"card": "A-1"})
 
     assert _contact(alice, custom_fields={"card": "A-1"}).custom_fields == {"card": "A-1"}
+
+
+def test_checking_a_unique_value_is_one_query_whatever_the_number_of_contacts(
+    alice, django_assert_num_queries
+):
+    from kliento.customers.custom_fields import clean_custom_values
+
+    definition = CustomFieldFactory(organization=alice.organization, key="card", is_unique=True)
+    for number in range(30):
+        ContactFactory(organization=alice.organization, custom_fields={"card": f"A-{number}"})
+
+    with django_assert_num_queries(1):
+        clean_custom_values("contact", {"card": "A-99"}, definitions=[definition])
+
+
+def test_a_second_writer_that_passed_the_check_still_cannot_take_a_unique_value(alice):
+    from kliento.customers.custom_fields import store_unique_values
+
+    definition = CustomFieldFactory(organization=alice.organization, key="card", is_unique=True)
+    _contact(alice, custom_fields={"card": "A-1"})
+    racer = ContactFactory(organization=alice.organization)
+    racer.custom_fields = {"card": "A-1"}
+
+    with pytest.raises(ValidationError) as raised:
+        store_unique_values(racer, [definition])
+
+    assert list(raised.value.message_dict) == ["custom_fields.card"]
+
+
+def test_changing_a_unique_value_frees_the_old_one(alice):
+    CustomFieldFactory(organization=alice.organization, key="card", is_unique=True)
+    first = _contact(alice, custom_fields={"card": "A-1"})
+    services.update_contact(contact=first, member=alice, data={"custom_fields": {"card": "A-2"}})
+
+    assert _contact(alice, last_name="Byron", custom_fields={"card": "A-1"}).custom_fields == {"card": "A-1"}
+
+
+def test_a_trashed_contact_keeps_its_unique_value(alice):
+    CustomFieldFactory(organization=alice.organization, key="card", is_unique=True)
+    services.delete_customer(customer=_contact(alice, custom_fields={"card": "A-1"}), member=alice)
+
+    with pytest.raises(ValidationError):
+        _contact(alice, last_name="Byron", custom_fields={"card": "A-1"})
+
+
+def test_making_a_field_unique_indexes_the_values_it_already_has(alice):
+    definition = services.save_custom_field(
+        member=alice, data={"entity": "contact", "key": "card", "label": "Card", "field_type": "text"}
+    )
+    _contact(alice, custom_fields={"card": "A-1"})
+    services.save_custom_field(member=alice, field=definition, data={"is_unique": True})
+
+    with pytest.raises(ValidationError) as raised:
+        _contact(alice, last_name="Byron", custom_fields={"card": "A-1"})
+
+    assert list(raised.value.message_dict) == ["custom_fields.card"]
+
+
+def test_a_field_whose_values_repeat_cannot_be_made_unique(alice):
+    definition = services.save_custom_field(
+        member=alice, data={"entity": "contact", "key": "card", "label": "Card", "field_type": "text"}
+    )
+    _contact(alice, custom_fields={"card": "A-1"})
+    _contact(alice, last_name="Byron", custom_fields={"card": "A-1"})
+
+    with pytest.raises(ValidationError) as raised:
+        services.save_custom_field(member=alice, field=definition, data={"is_unique": True})
+
+    assert list(raised.value.message_dict) == ["is_unique"]
+    assert CustomField.objects.get(pk=definition.pk).is_unique is False
+
+
+def test_deleting_a_unique_field_deletes_the_index_of_its_values(alice):
+    definition = services.save_custom_field(
+        member=alice,
+        data={"entity": "contact", "key": "card", "label": "Card", "field_type": "text", "is_unique": True},
+    )
+    _contact(alice, custom_fields={"card": "A-1"})
+
+    services.delete_custom_field(member=alice, field=definition)
+
+    assert UniqueCustomValue.objects.count() == 0
 
 
 def test_updating_a_contact_audits_old_and_new_values(alice):

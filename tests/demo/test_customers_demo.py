@@ -4,6 +4,7 @@ import multiprocessing
 
 import phonenumbers
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection
 
 from kliento.cli import main
@@ -290,6 +291,18 @@ def test_custom_fields_are_defined_and_their_values_pass_validation(demo):
     assert cards and len(cards) == len(set(cards))
     bands = set(Company.objects.values_list("custom_fields__employees_band", flat=True))
     assert bands <= set(demo_customers.EMPLOYEE_BANDS)
+
+
+def test_the_demo_indexes_its_loyalty_cards_so_a_taken_card_is_refused(demo):
+    holder = Contact.objects.exclude(custom_fields__loyalty_card=None).filter(
+        custom_fields__has_key="loyalty_card"
+    )
+    card = holder.first().custom_fields["loyalty_card"]
+
+    with pytest.raises(ValidationError) as raised:
+        clean_custom_values("contact", {"loyalty_card": card})
+
+    assert list(raised.value.message_dict) == ["custom_fields.loyalty_card"]
 
 
 def test_the_load_leaves_one_audit_entry_instead_of_one_per_row(demo):
