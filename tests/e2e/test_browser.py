@@ -31,6 +31,22 @@ def sign_in(page: Page, server_url: str, email: str, password: str) -> None:
     page.get_by_role("button", name="Sign in").click()
 
 
+def record_problems(page: Page) -> list[str]:
+    """Console errors and uncaught script errors of the page, from now on."""
+    problems: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            problems.append(f"{page.url}: console error: {message.text} {message.location.get('url', '')}")
+
+    def on_page_error(error: Error) -> None:
+        problems.append(f"{page.url}: page error: {error}")
+
+    page.on("console", on_console)
+    page.on("pageerror", on_page_error)
+    return problems
+
+
 def home_link(page: Page):
     return page.locator('#main-nav a.nav-link[href="/"]')
 
@@ -73,17 +89,7 @@ def test_a_wrong_password_shows_a_form_error(page: Page, server_url: str, alice)
 
 
 def test_pages_have_no_console_errors_or_csp_violations(page: Page, server_url: str, alice):
-    problems: list[str] = []
-
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            problems.append(f"{page.url}: console error: {message.text} {message.location.get('url', '')}")
-
-    def on_page_error(error: Error) -> None:
-        problems.append(f"{page.url}: page error: {error}")
-
-    page.on("console", on_console)
-    page.on("pageerror", on_page_error)
+    problems = record_problems(page)
     sign_in(page, server_url, "alice@acme.test", PASSWORD)
     expect(page.get_by_test_id("organization-menu")).to_contain_text("Acme", timeout=TIMEOUT)
 

@@ -8,13 +8,13 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import ConsoleMessage, Error, Page, expect
+from playwright.sync_api import Page, expect
 
 from kliento.core.models import Membership
 from kliento.customers import services
 from kliento.customers.models import Contact
 from tests.conftest import PASSWORD
-from tests.e2e.test_browser import choose_language, sign_in
+from tests.e2e.test_browser import choose_language, record_problems, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -25,22 +25,6 @@ CARD_URL = re.compile(r"/contacts/(\d+)/$")
 def signed_in_as_alice(page: Page, server_url: str) -> None:
     sign_in(page, server_url, "alice@acme.test", PASSWORD)
     expect(page.get_by_test_id("organization-menu")).to_contain_text("Acme", timeout=TIMEOUT)
-
-
-def record_problems(page: Page) -> list[str]:
-    """Console errors and uncaught script errors of the page, from now on."""
-    problems: list[str] = []
-
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            problems.append(f"{page.url}: console error: {message.text} {message.location.get('url', '')}")
-
-    def on_page_error(error: Error) -> None:
-        problems.append(f"{page.url}: page error: {error}")
-
-    page.on("console", on_console)
-    page.on("pageerror", on_page_error)
-    return problems
 
 
 def open_new_contact_form(page: Page) -> None:
