@@ -561,10 +561,15 @@ def postgres_version() -> str:
 KEPT_STATE = "bench-instance.json"
 
 
-def kept_instance(var_dir: Path, args: argparse.Namespace) -> Prepared | None:
-    """The instance a previous `--keep` run prepared in var_dir, if it was seeded at these sizes."""
-    with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+def kept_instance(var_dir: Path, database_url: str | None, args: argparse.Namespace) -> Prepared | None:
+    """The instance a previous `--keep` run prepared in var_dir, if it was seeded at these sizes and
+    its database is still there (a run without --keep drops the PostgreSQL one)."""
+    with contextlib.suppress(OSError, ValueError, KeyError, TypeError, psycopg.Error):
         state = json.loads((var_dir / KEPT_STATE).read_text())
+        if database_url:
+            psycopg.connect(database_url, connect_timeout=5).close()
+        elif not (var_dir / "kliento.sqlite3").exists():
+            return None
         if state["sizes"] == [args.contacts, args.companies]:
             return Prepared(api_key=state["api_key"], password=state["password"], seeding=state["seeding"])
     return None
@@ -586,7 +591,7 @@ def benchmark_instance(label: str, database_url: str | None, args: argparse.Name
     """Prepare an instance (or reuse a kept one), serve it and run the chosen scenarios against it."""
     with instance_dir(label, args) as var_dir:
         env = instance_env(var_dir, database_url)
-        prepared = kept_instance(var_dir, args) if args.keep else None
+        prepared = kept_instance(var_dir, database_url, args) if args.keep else None
         if prepared is None:
             progress(f"Preparing a fresh instance in {var_dir}")
             if database_url:
