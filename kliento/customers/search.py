@@ -228,7 +228,7 @@ def _contact_candidates(
             phone_range["phones__reversed_digits__lt"] = after
         rows += contacts.filter(**phone_range).values(*CONTACT_COLUMNS)[:limit]
     elif not query.is_email:
-        rows += _name_prefix(contacts, query.text).values(*CONTACT_COLUMNS)[:limit]
+        rows += names_starting_with(contacts, query.text).values(*CONTACT_COLUMNS)[:limit]
     if query.fragment_terms and not found_exactly:
         rows += _fragment(contacts, query, member, CONTACT_COLUMNS)
     return rows
@@ -239,13 +239,13 @@ def _company_candidates(
 ) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     if not query.digits and not query.is_email:
-        rows += _name_prefix(companies, query.text).values(*COMPANY_COLUMNS)[:limit]
+        rows += names_starting_with(companies, query.text).values(*COMPANY_COLUMNS)[:limit]
     if query.fragment_terms:
         rows += _fragment(companies, query, member, COMPANY_COLUMNS)
     return rows
 
 
-def _name_prefix(queryset: QuerySet[Any], text: str) -> QuerySet[Any]:
+def names_starting_with(queryset: QuerySet[Any], text: str) -> QuerySet[Any]:
     """Names starting with the text, in name order, as a range on the (organization, sort_name) index."""
     if connection.vendor == "postgresql":
         # Byte order, whatever the database's collation; migration 0002 indexes it.

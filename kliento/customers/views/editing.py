@@ -28,6 +28,7 @@ from kliento.customers.forms import (
 )
 from kliento.customers.models import Company, Contact
 from kliento.customers.normalize import example_phone, normalize_email, normalize_phone
+from kliento.customers.search import names_starting_with
 from kliento.customers.selectors import access_company, access_contact
 from kliento.customers.views.cards import COMPANY, CONTACT, is_htmx, organization_region
 
@@ -95,12 +96,7 @@ def _company_suggestions(request: HttpRequest) -> HttpResponse:
     typed = services.sort_key(request.GET.get("company_search", ""))
     companies: list[Company] = []
     if typed:
-        queryset = Company.objects.visible_to(member).filter(sort_name__startswith=typed)
-        if ord(typed[-1]) < 0x10FFFF:
-            # A range on the sorted-name index finds the prefix fast, whatever the database's LIKE does.
-            upper = typed[:-1] + chr(ord(typed[-1]) + 1)
-            queryset = queryset.filter(sort_name__gte=typed, sort_name__lt=upper)
-        companies = list(queryset.order_by("sort_name", "id")[:SUGGESTIONS_SHOWN])
+        companies = list(names_starting_with(Company.objects.visible_to(member), typed)[:SUGGESTIONS_SHOWN])
     context = {"companies": companies, "typed": typed}
     return render(request, "customers/_field_company_suggestions.html", context)
 
