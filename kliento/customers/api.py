@@ -7,7 +7,6 @@ selectors decide what the member may see, and anything else is a plain 404.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
 from django.db.models import QuerySet
@@ -73,16 +72,6 @@ _COLUMNS = {
 }
 
 
-def _tag_names(model: type[Contact | Company], ids: list[int]) -> dict[int, list[str]]:
-    link = "contact_id" if model is Contact else "company_id"
-    # The link table has no organization of its own: the ids come from the member's visible rows.
-    rows = model.tags.through.objects.filter(**{f"{link}__in": ids}).order_by("tag__name")
-    names: dict[int, list[str]] = defaultdict(list)
-    for record_id, name in rows.values_list(link, "tag__name"):
-        names[record_id].append(name)
-    return names
-
-
 def _customer_rows(
     request: HttpRequest, model: type[Contact | Company], params: ListParams
 ) -> tuple[list[dict[str, Any]], str | None]:
@@ -93,9 +82,9 @@ def _customer_rows(
     # The sort columns too: the cursor is made of the last row's values.
     rows = queryset.values(*dict.fromkeys([*_COLUMNS[model], *(name.lstrip("-") for name in ordering)]))
     page = keyset_page(rows, ordering=ordering, cursor=params.cursor, limit=params.limit)
-    tags = _tag_names(model, [row["id"] for row in page.items])
+    tags = selectors.tags_of_page(model, [row["id"] for row in page.items])
     for row in page.items:
-        row["tags"] = tags.get(row["id"], [])
+        row["tags"] = [name for name, _color in tags[row["id"]]]
     return page.items, page.next_cursor
 
 

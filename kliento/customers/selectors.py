@@ -256,6 +256,22 @@ def _holding_choices(queryset: QuerySet, key: str, choices: list[str]) -> QueryS
     return queryset
 
 
+def tags_of_page(model: type[Contact | Company], ids: list[int]) -> dict[int, list[tuple[str, str]]]:
+    """The (name, colour) of each record's tags, by name, for a page of rows in one query: lighter
+    than prefetch_related, which builds a queryset per row. The link table has no organization of
+    its own: the ids must come from the member's visible rows."""
+    link = "contact_id" if model is Contact else "company_id"
+    pairs = (
+        model.tags.through.objects.filter(**{f"{link}__in": ids})
+        .order_by("tag__name")
+        .values_list(link, "tag__name", "tag__color")
+    )
+    tags: dict[int, list[tuple[str, str]]] = {record_id: [] for record_id in ids}
+    for record_id, name, color in pairs:
+        tags[record_id].append((name, color))
+    return tags
+
+
 def access_contact(*, member: Membership, contact_id: int, write: bool = False) -> Contact:
     """The contact if this member may see it (and change it, if write); 404 or 403 otherwise."""
     contact = (
