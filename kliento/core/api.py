@@ -9,9 +9,10 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import EmailStr
 
-from kliento.api.pagination import CursorParams, keyset_page
+from kliento.api.pagination import CursorParams
 from kliento.core import selectors, services
 from kliento.core.models import ApiKey, Membership, Organization
+from kliento.core.pagination import keyset_page
 from kliento.core.permissions import ROLE_PERMISSIONS, Permission, Role
 
 router = Router(tags=["organization"])

@@ -15,8 +15,8 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 from pydantic import BaseModel
 
-from kliento.api.pagination import keyset_page
 from kliento.core.models import Membership
+from kliento.core.pagination import keyset_page
 from kliento.customers import selectors, services
 from kliento.customers.custom_fields import definitions_for
 from kliento.customers.models import (

@@ -21,9 +21,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kliento.api.pagination import keyset_page
 from kliento.core.errors import DomainError, NotAllowed
 from kliento.core.models import Membership, Team
+from kliento.core.pagination import keyset_page
 from kliento.core.permissions import Permission
 from kliento.core.selectors import members_of_organization
 from kliento.core.views import member_required
