@@ -91,6 +91,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "kliento.web.context_processors.shell",
             ],
+            # `|inert` everywhere without a {% load %}: stored text is printed through it.
+            "builtins": ["kliento.core.templatetags.markup"],
         },
     }
 ]

@@ -20,7 +20,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats
-from django.utils.html import format_html, format_html_join, linebreaks
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -89,6 +89,7 @@ class FieldDisplay:
     value: str | SafeString
     edit_url: str
     is_link: bool = False
+    is_multiline: bool = False  # shown with its line breaks (CSS), never turned into markup
     focus: bool = False
 
     @property
@@ -117,10 +118,10 @@ def _custom_value(definition: CustomField, value: Any) -> str:
     return str(value)
 
 
-def _address(record: Contact | Company) -> SafeString | str:
+def _address(record: Contact | Company) -> str:
+    """One line per part, shown as lines by the card (is_multiline)."""
     town = " ".join(part for part in (record.postal_code, record.city) if part)
-    lines = [line for line in (record.street, town, record.region, record.country) if line]
-    return format_html_join(SafeString("<br>"), "{}", ((line,) for line in lines)) if lines else ""
+    return "\n".join(line for line in (record.street, town, record.region, record.country) if line)
 
 
 def _tags(record: Contact | Company) -> SafeString | str:
@@ -140,7 +141,7 @@ def field_display(
 ) -> FieldDisplay:
     """How a card shows one inline group of a record (the label, the value, where to edit it)."""
     value: str | SafeString = ""
-    is_link = False
+    is_link = is_multiline = False
     declared = _form_class(entity).declared_fields.get(name)
     label = str(declared.label) if declared is not None else ""
     if name.startswith(CUSTOM_PREFIX):
@@ -149,13 +150,13 @@ def field_display(
     elif name == "name":
         label, value = _("Name"), str(record)
     elif name == "address":
-        label, value = _("Address"), _address(record)
+        label, value, is_multiline = _("Address"), _address(record), True
     elif name == "tags":
         value = _tags(record)
     elif name == "owner":
         value = str(record.owner) if record.owner_id else ""
     elif name == "description":
-        value = SafeString(linebreaks(record.description)) if record.description else ""
+        is_multiline, value = True, record.description
     elif name == "birthday":
         birthday = record.birthday  # type: ignore[union-attr]
         value = formats.date_format(birthday, "DATE_FORMAT") if birthday else ""
@@ -183,6 +184,7 @@ def field_display(
         value=value,
         edit_url=_url(entity, "inline-edit", record, name),
         is_link=is_link,
+        is_multiline=is_multiline,
     )
 
 

@@ -70,12 +70,13 @@ class ListKind:
         return self.entity == CustomField.Entity.CONTACT
 
     def empty_text(self) -> str:
-        command = format_html("<code>{}</code>", "kliento demo")
         if self.is_contact:
             text = _("No contacts yet — add your first contact, or load demo data with %(command)s.")
         else:
             text = _("No companies yet — add your first company, or load demo data with %(command)s.")
-        return format_html(text.replace("%(command)s", "{}"), command)
+        # The translation is text, not a format string: it is escaped around the command's markup.
+        before, _placeholder, after = text.partition("%(command)s")
+        return format_html("{}<code>{}</code>{}", before, "kliento demo", after)
 
     def count_label(self, count: int, *, more: bool) -> str:
         if self.is_contact:

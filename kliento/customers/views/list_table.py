@@ -14,6 +14,7 @@ from django.utils import dateformat, formats, timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from kliento.core.markup import INERT_ATTRIBUTE
 from kliento.customers.models import CustomField, LifecycleStage, Source
 from kliento.customers.normalize import format_phone
 from kliento.customers.selectors import tags_of_page
@@ -70,8 +71,10 @@ def _escape(value: Any) -> str:
 
 class RowWriter:
     """The table rows as HTML, written here rather than by the template: a page holds hundreds of
-    cells, and a template's if-chain per cell was most of the page's time. Values are escaped as
-    the template would; what is looked up per language (date format, labels) is looked up once."""
+    cells, and a template's if-chain per cell was most of the page's time. Every value is escaped
+    as the template would, and each row is `hx-disable` (it holds stored values and none of our htmx
+    controls; see kliento.core.markup); what is looked up per language (date format, labels) is
+    looked up once."""
 
     def __init__(self, *, selectable: bool) -> None:
         self.selectable = selectable
@@ -91,7 +94,7 @@ class RowWriter:
                 f'value="{row.id}" form="bulk-form" aria-label="{label}"></td>'
             )
         cells = "".join(self.cell(cell, row.url) for cell in row.cells)
-        return f'<tr data-testid="list-row">{select}{cells}</tr>\n'
+        return f'<tr data-testid="list-row" {INERT_ATTRIBUTE}>{select}{cells}</tr>\n'
 
     def cell(self, cell: Cell, row_url: str) -> str:
         kind, value, extra = cell.kind, cell.value, cell.extra
