@@ -222,7 +222,7 @@ class ApiKey(TenantModel):
 
 
 class AuditEntry(TenantModel):
-    """One change to one record: who, when, which fields, old and new values."""
+    """One change to one record: who (and through which API key), when, which fields, old and new values."""
 
     class Action(models.TextChoices):
         CREATE = "create", _("Created")
@@ -235,6 +235,10 @@ class AuditEntry(TenantModel):
     action = models.CharField(max_length=10, choices=Action)
     actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     actor_label = models.CharField(max_length=150, blank=True)
+    # Set when the change came through an API key, which acts in its creator's name (the actor).
+    api_key = models.ForeignKey(
+        ApiKey, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("API key")
+    )
     record_type = models.CharField(max_length=100)  # "app_label.model"
     record_id = models.BigIntegerField(null=True)
     record_label = models.CharField(max_length=200, blank=True)
