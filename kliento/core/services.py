@@ -1,4 +1,4 @@
-"""Every write of the core app: organizations, members, invitations, teams, API keys, sign-in throttling."""
+"""Every write of the core app: organizations, members, invitations, teams, API keys."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import secrets
 from collections.abc import Mapping
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import F, FilteredRelation, Q
 from django.utils import timezone
@@ -21,7 +20,6 @@ from kliento.core.errors import DomainError, NotAllowed
 from kliento.core.models import (
     ApiKey,
     AuditEntry,
-    FailedLogin,
     Invitation,
     Membership,
     Organization,
@@ -352,31 +350,3 @@ def _revoke_keys_not_covered(membership: Membership, *, role: str | None, actor:
     for key in keys.order_by("id"):
         if role is None or not role_covers(role, key.role):
             update_record(key, {"revoked_at": timezone.now()}, actor=actor)
-
-
-# Sign-in throttling -------------------------------------------------------------------------
-
-
-def _recent_failures() -> Any:
-    since = timezone.now() - datetime.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
-    return FailedLogin.objects.filter(attempted_at__gte=since)
-
-
-def is_login_throttled(*, email: str, ip_address: str | None) -> bool:
-    """Whether too many recent failures came for this address or from this IP."""
-    limit = settings.LOGIN_FAILURE_LIMIT
-    recent = _recent_failures()
-    if recent.filter(email=email.strip().lower()).count() >= limit:
-        return True
-    return bool(ip_address) and recent.filter(ip_address=ip_address).count() >= limit * 4
-
-
-def record_failed_login(*, email: str, ip_address: str | None) -> None:
-    FailedLogin.objects.create(email=email.strip().lower()[:254], ip_address=ip_address or None)
-    # Keep the table small: what is older than the window no longer counts.
-    cutoff = timezone.now() - datetime.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
-    FailedLogin.objects.filter(attempted_at__lt=cutoff).delete()
-
-
-def clear_failed_logins(*, email: str) -> None:
-    FailedLogin.objects.filter(email=email.strip().lower()).delete()
