@@ -80,21 +80,21 @@ def _normalized(email: str) -> str:
 
 @transaction.atomic
 def _take(keys: list[Key]) -> bool:
-    """Count one attempt under every key, unless one of them is held back now (then count none)."""
+    """Count one attempt under every key, unless one of them is held back now (then count none).
+
+    Keys come coarsest first: rows are locked in that order, so two requests cannot deadlock, and a
+    held-back client adds no row for each account it goes on to try."""
     now = timezone.now()
-    Throttle.objects.bulk_create(
-        [Throttle(scope=key.scope, email=key.email, client=key.client, last_attempt_at=now) for key in keys],
-        ignore_conflicts=True,
-    )
     rows = []
-    # Always lock in the same order (keys are given coarsest first), so two requests cannot deadlock.
     for key in keys:
-        rows.append(
-            Throttle.objects.select_for_update().get(scope=key.scope, email=key.email, client=key.client)
+        Throttle.objects.bulk_create(
+            [Throttle(scope=key.scope, email=key.email, client=key.client, last_attempt_at=now)],
+            ignore_conflicts=True,
         )
-    for row in rows:
+        row = Throttle.objects.select_for_update().get(scope=key.scope, email=key.email, client=key.client)
         if row.blocked_until is not None and row.blocked_until > now:
             return False
+        rows.append(row)
     for row in rows:
         rule = _rule(row.scope)
         if now - row.last_attempt_at > rule.forget_after:
@@ -104,7 +104,7 @@ def _take(keys: list[Key]) -> bool:
         delay = rule.delay_after(row.attempts)
         row.blocked_until = now + delay if delay else None
         row.save(update_fields=["attempts", "last_attempt_at", "blocked_until"])
-    if rows[0].attempts == 1:
+    if rows[0].attempts == 1:  # a new key: a good moment to sweep the old ones
         _forget_stale(now)
     return True
 

@@ -224,3 +224,11 @@ def test_the_reset_link_uses_the_base_url_even_with_a_forged_host(client, alice,
     link = next(line for line in mail.outbox[0].body.splitlines() if "/accounts/reset/" in line)
     assert link.startswith("https://crm.example.com/accounts/reset/")
     assert "evil.example" not in mail.outbox[0].body
+
+
+def test_a_held_back_client_leaves_no_row_for_each_account_it_tries(db, settings):
+    settings.LOGIN_CLIENT_FAILURE_LIMIT = 2
+    for index in range(10):
+        throttling.begin_sign_in(email=f"user{index}@acme.test", client=ATTACKER)
+
+    assert Throttle.objects.filter(scope=Throttle.Scope.SIGN_IN).count() == 2
