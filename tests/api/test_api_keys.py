@@ -185,3 +185,18 @@ def test_demoting_a_member_in_the_members_page_revokes_the_keys_beyond_their_rol
     alice_client.post(reverse("core:member-change-role", args=[carol.pk]), {"role": "marketer"})
 
     assert ApiKey.objects.get(name="Carol's script").revoked_at is not None
+
+
+def test_a_contact_created_through_a_key_names_the_key_on_its_history_tab(
+    alice_client, client, carol, carol_key
+):
+    created = client.post(
+        "/api/v1/contacts", {"last_name": "Lovelace"}, content_type="application/json", **bearer(carol_key)
+    )
+
+    response = alice_client.get(
+        reverse("customers:contact-history", args=[created.json()["id"]]), HTTP_HX_REQUEST="true"
+    )
+
+    assert "Carol Clark · <span" in response.content.decode()
+    assert "through the API key “Carol&#x27;s script”" in response.content.decode()
