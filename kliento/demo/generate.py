@@ -81,7 +81,10 @@ def _member_email(role: Role, index: int, organization: Organization, *, is_demo
     """The demo organization's people, or another organization's own (never the demo's, whose
     password is published)."""
     local = f"{role.value.replace('_', '-')}{index or ''}"
-    return f"{local}@{DEMO_DOMAIN}" if is_demo else f"{local}@{organization.slug}.{DEMO_DOMAIN}"
+    if is_demo:
+        return f"{local}@{DEMO_DOMAIN}"
+    label = organization.slug.replace("_", "-").strip("-") or "organization"  # a slug may hold "_"
+    return f"{local}@{label}.{DEMO_DOMAIN}"
 
 
 def _demo_members(

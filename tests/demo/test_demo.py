@@ -117,3 +117,11 @@ def test_the_demo_command_prints_the_published_password_for_the_demo_organizatio
     assert main(["demo", "--contacts", "0", "--companies", "0"]) == 0
 
     assert f"Sign in as {DEMO_OWNER_EMAIL} with password {DEMO_PASSWORD}" in capsys.readouterr().out
+
+
+def test_demo_members_fill_an_organization_whose_slug_has_an_underscore(db):
+    create_organization(name="North Shop", slug="north_shop", owner=UserFactory())
+
+    load_demo(organization_slug="north_shop", contacts=0, companies=0)
+
+    assert User.objects.filter(email=f"admin@north-shop.{DEMO_DOMAIN}").exists()
