@@ -200,3 +200,15 @@ def test_a_contact_created_through_a_key_names_the_key_on_its_history_tab(
 
     assert "Carol Clark · <span" in response.content.decode()
     assert "through the API key “Carol&#x27;s script”" in response.content.decode()
+
+
+def test_a_key_name_with_markup_is_shown_as_text_in_the_history(alice_client, client, carol):
+    _key, raw_key = create_api_key(name='<img src=x onerror="alert(1)">', role=Role.ADMIN, member=carol)
+    client.patch(
+        "/api/v1/organization", {"name": "Acme Ltd"}, content_type="application/json", **bearer(raw_key)
+    )
+
+    content = alice_client.get(reverse("core:audit-log")).content.decode()
+
+    assert "<img src=x" not in content
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in content
