@@ -140,8 +140,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"Demo data loaded into {result.organization.name!r} ({result.organization.slug}).")
     for line in result.summary_lines():
         print(f"  {line}")
-    if not args.org:
+    if result.published_password:
         print(f"Sign in as {result.owner_email} with password {DEMO_PASSWORD}")
+    else:
+        print(
+            "The demo members of this organization have no password and cannot sign in"
+            f" ({len(result.created_users)} created now). To let one in, set a password with"
+            " `kliento changepassword EMAIL`."
+        )
     return 0
 
 

@@ -1,5 +1,6 @@
 """Kliento settings, read from the environment (see the configuration table in README.md)."""
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -131,9 +132,24 @@ LOGIN_URL = "core:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "core:login"
 
-# Failed sign-ins allowed per address and per IP within the window before sign-in is refused.
+# Sign-in throttling (core/throttling.py): failures allowed per account and client address, and per
+# client address across accounts, before each further try waits twice as long as the last, up to the
+# maximum; failures are forgotten after the window without any.
 LOGIN_FAILURE_LIMIT = int(env("KLIENTO_LOGIN_FAILURE_LIMIT", "5"))
-LOGIN_FAILURE_WINDOW_SECONDS = int(env("KLIENTO_LOGIN_FAILURE_WINDOW", "900"))
+LOGIN_CLIENT_FAILURE_LIMIT = int(env("KLIENTO_LOGIN_CLIENT_FAILURE_LIMIT", "100"))
+LOGIN_FIRST_DELAY_SECONDS = int(env("KLIENTO_LOGIN_DELAY", "30"))
+LOGIN_MAX_DELAY_SECONDS = int(env("KLIENTO_LOGIN_MAX_DELAY", "900"))
+LOGIN_FAILURE_WINDOW_SECONDS = int(env("KLIENTO_LOGIN_FAILURE_WINDOW", "3600"))
+# Password-reset emails allowed per address and per client address within the window.
+PASSWORD_RESET_LIMIT = int(env("KLIENTO_PASSWORD_RESET_LIMIT", "5"))
+PASSWORD_RESET_CLIENT_LIMIT = int(env("KLIENTO_PASSWORD_RESET_CLIENT_LIMIT", "20"))
+PASSWORD_RESET_WINDOW_SECONDS = int(env("KLIENTO_PASSWORD_RESET_WINDOW", "3600"))
+# Reverse proxies (addresses or networks) whose X-Forwarded-For names the client; checked at start.
+TRUSTED_PROXIES = [
+    str(ipaddress.ip_network(proxy.strip(), strict=False))
+    for proxy in env("KLIENTO_TRUSTED_PROXIES").split(",")
+    if proxy.strip()
+]
 
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:

@@ -27,7 +27,8 @@ class ApiKeyAuth(HttpBearer):
         member.api_key = key  # type: ignore[attr-defined]
         request.member = member  # type: ignore[attr-defined]
         request.organization = key.organization  # type: ignore[attr-defined]
-        activate_organization(key.organization_id)  # the middleware resets it after the response
+        # The middleware resets both after the response.
+        activate_organization(key.organization_id, api_key_id=key.pk)
         return member
 
 

@@ -11,7 +11,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from kliento.core.models import AuditEntry, Organization, User
-from kliento.core.tenancy import SoftDeleteModel, TenantModel
+from kliento.core.tenancy import SoftDeleteModel, TenantModel, active_api_key_id
 
 RecordT = TypeVar("RecordT", bound=TenantModel | Organization)
 
@@ -56,6 +56,7 @@ def record_change(
         action=action,
         actor=actor,
         actor_label=actor_label or (str(actor) if actor else ""),
+        api_key_id=active_api_key_id(),
         record_type=record_type(instance),
         record_id=instance.pk,
         record_label=str(instance)[:200],
@@ -125,6 +126,6 @@ def history_of(instance: TenantModel) -> models.QuerySet[AuditEntry]:
     """The audit entries of one record, newest first."""
     return (
         AuditEntry.objects.filter(record_type=record_type(instance), record_id=instance.pk)
-        .select_related("actor")
+        .select_related("actor", "api_key")
         .order_by("-created_at", "-id")
     )

@@ -7,7 +7,7 @@ from django.contrib.auth import authenticate, password_validation
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from kliento.core import services
+from kliento.core import throttling
 from kliento.core.models import Organization, Team, User
 from kliento.core.permissions import Role
 
@@ -56,16 +56,15 @@ class SignInForm(StyledForm, forms.Form):
         email, password = cleaned.get("email"), cleaned.get("password")
         if not email or not password:
             return cleaned
-        ip_address = self.request.META.get("REMOTE_ADDR")
-        if services.is_login_throttled(email=email, ip_address=ip_address):
+        client = throttling.client_address(self.request)
+        if not throttling.begin_sign_in(email=email, client=client):
             raise forms.ValidationError(
                 _("Too many failed attempts. Wait a few minutes, or reset your password."), code="throttled"
             )
         user = authenticate(self.request, username=email, password=password)
         if user is None:
-            services.record_failed_login(email=email, ip_address=ip_address)
             raise forms.ValidationError(_("This email and password do not match an account."), code="invalid")
-        services.clear_failed_logins(email=email)
+        throttling.sign_in_succeeded(email=email, client=client)
         self.user = user  # type: ignore[assignment]
         return cleaned
 

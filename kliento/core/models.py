@@ -222,7 +222,7 @@ class ApiKey(TenantModel):
 
 
 class AuditEntry(TenantModel):
-    """One change to one record: who, when, which fields, old and new values."""
+    """One change to one record: who (and through which API key), when, which fields, old and new values."""
 
     class Action(models.TextChoices):
         CREATE = "create", _("Created")
@@ -235,6 +235,10 @@ class AuditEntry(TenantModel):
     action = models.CharField(max_length=10, choices=Action)
     actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     actor_label = models.CharField(max_length=150, blank=True)
+    # Set when the change came through an API key, which acts in its creator's name (the actor).
+    api_key = models.ForeignKey(
+        ApiKey, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("API key")
+    )
     record_type = models.CharField(max_length=100)  # "app_label.model"
     record_id = models.BigIntegerField(null=True)
     record_label = models.CharField(max_length=200, blank=True)
@@ -252,12 +256,28 @@ class AuditEntry(TenantModel):
         return f"{self.get_action_display()} {self.record_label}"
 
 
-class FailedLogin(models.Model):
-    """A failed sign-in attempt, kept a short while to throttle guessing."""
+class Throttle(models.Model):
+    """Recent attempts under one throttling key (an account from one client, one client, one address),
+    in the database so that every app process counts the same attempts; see core.throttling."""
 
-    email = models.CharField(max_length=254, db_index=True)
-    ip_address = models.GenericIPAddressField(null=True, db_index=True)
-    attempted_at = models.DateTimeField(default=timezone.now, db_index=True)
+    class Scope(models.TextChoices):
+        # Operators' words only (the admin, the database): no page shows them.
+        SIGN_IN = "sign_in"  # one account from one client
+        SIGN_IN_CLIENT = "sign_in_client"  # any account from one client
+        PASSWORD_RESET = "reset"  # reset emails to one address
+        PASSWORD_RESET_CLIENT = "reset_client"  # reset requests from one client
+
+    scope = models.CharField(max_length=20, choices=Scope)
+    email = models.CharField(max_length=254, blank=True)
+    client = models.CharField(max_length=45, blank=True)  # an IPv6 address in text is at most 45
+    attempts = models.PositiveIntegerField(default=0)
+    last_attempt_at = models.DateTimeField(default=timezone.now, db_index=True)
+    blocked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "email", "client"], name="throttle_unique_key"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.email} at {self.attempted_at:%Y-%m-%d %H:%M}"
+        return f"{self.scope} {self.email} {self.client}: {self.attempts}"

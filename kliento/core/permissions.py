@@ -73,6 +73,20 @@ def role_can(role: str, permission: Permission) -> bool:
     return permission in ROLE_PERMISSIONS.get(role, frozenset())
 
 
+def role_covers(role: str, other: str) -> bool:
+    """Whether a member with `role` may do everything `other` may: the order of roles.
+
+    The order is partial (a salesperson and a support agent each do something the other may not), so
+    it follows the permissions rather than a ranking; an owner's extra power is that only an owner
+    may make or unmake another owner.
+    """
+    if other not in ROLE_PERMISSIONS:
+        return False
+    if other in ROLES_ONLY_OWNERS_GRANT and role not in ROLES_ONLY_OWNERS_GRANT:
+        return False
+    return ROLE_PERMISSIONS.get(role, frozenset()) >= ROLE_PERMISSIONS[other]
+
+
 def roles_grantable_by(role: str) -> list[Role]:
     """The roles a member with this role may give to others."""
     if not role_can(role, Permission.MANAGE_MEMBERS):

@@ -67,4 +67,4 @@ def access_team(*, member: Membership, team_id: int, include_trash: bool = False
 
 def recent_audit_entries(*, member: Membership, limit: int = 100) -> QuerySet[AuditEntry]:
     require(member, Permission.VIEW_AUDIT)
-    return AuditEntry.objects.select_related("actor").order_by("-created_at", "-id")[:limit]
+    return AuditEntry.objects.select_related("actor", "api_key").order_by("-created_at", "-id")[:limit]

@@ -1,4 +1,4 @@
-"""Every write of the core app: organizations, members, invitations, teams, API keys, sign-in throttling."""
+"""Every write of the core app: organizations, members, invitations, teams, API keys."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import secrets
 from collections.abc import Mapping
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
+from django.db.models import F, FilteredRelation, Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -20,14 +20,13 @@ from kliento.core.errors import DomainError, NotAllowed
 from kliento.core.models import (
     ApiKey,
     AuditEntry,
-    FailedLogin,
     Invitation,
     Membership,
     Organization,
     Team,
     User,
 )
-from kliento.core.permissions import Permission, Role, roles_grantable_by
+from kliento.core.permissions import Permission, Role, role_covers, roles_grantable_by
 from kliento.core.tenancy import active_organization
 
 INVITATION_LIFETIME = datetime.timedelta(days=7)
@@ -116,8 +115,12 @@ def _owner_count(organization_id: int) -> int:
     return Membership.objects.active().filter(organization_id=organization_id, role=Role.OWNER).count()
 
 
+@transaction.atomic
 def change_member_role(*, membership: Membership, role: str, member: Membership) -> Membership:
-    """Give a member another role; only an owner touches owners, and the last owner stays one."""
+    """Give a member another role; only an owner touches owners, and the last owner stays one.
+
+    The member's API keys with a role the new one does not cover are revoked, not capped: a key
+    keeps the role it was created with, so what it may do never changes under an integration."""
     require(member, Permission.MANAGE_MEMBERS)
     if role not in Role.values:
         raise DomainError(_("Unknown role."), field="role")
@@ -125,18 +128,23 @@ def change_member_role(*, membership: Membership, role: str, member: Membership)
         raise NotAllowed(_("Only an owner can make or unmake an owner."))
     if membership.role == Role.OWNER and role != Role.OWNER and _owner_count(membership.organization_id) <= 1:
         raise DomainError(_("An organization needs at least one owner."), field="role")
-    return update_record(membership, {"role": role}, actor=member.user)
+    membership = update_record(membership, {"role": role}, actor=member.user)
+    _revoke_keys_not_covered(membership, role=role, actor=member.user)
+    return membership
 
 
+@transaction.atomic
 def remove_member(*, membership: Membership, member: Membership) -> Membership:
-    """Take a member out of the organization; their records and history stay."""
+    """Take a member out of the organization and revoke their API keys; their records and history stay."""
     require(member, Permission.MANAGE_MEMBERS)
     if membership.role == Role.OWNER:
         if member.role != Role.OWNER:
             raise NotAllowed(_("Only an owner can remove an owner."))
         if _owner_count(membership.organization_id) <= 1:
             raise DomainError(_("An organization needs at least one owner."))
-    return update_record(membership, {"is_active": False}, actor=member.user)
+    membership = update_record(membership, {"is_active": False}, actor=member.user)
+    _revoke_keys_not_covered(membership, role=None, actor=member.user)
+    return membership
 
 
 # Invitations --------------------------------------------------------------------------------
@@ -290,14 +298,30 @@ def revoke_api_key(*, key: ApiKey, member: Membership) -> ApiKey:
 
 
 def authenticate_api_key(raw_key: str) -> ApiKey | None:
-    """The active key for a presented secret, compared in constant time; records its use."""
+    """The key for a presented secret, compared in constant time, if it is not revoked and its creator
+    is still an active member whose role covers the key's; records its use."""
     if not raw_key.startswith(API_KEY_PREFIX) or raw_key.count("_") < 2:
         return None
     prefix = raw_key[len(API_KEY_PREFIX) :].split("_", 1)[0]
-    key = ApiKey.unscoped.select_related("organization", "created_by").filter(prefix=prefix).first()
+    # The creator's membership comes in the same query as the key: this runs on every API request.
+    key = (
+        ApiKey.unscoped.select_related("organization", "created_by")
+        .annotate(
+            creator_membership=FilteredRelation(
+                "created_by__memberships",
+                condition=Q(created_by__memberships__organization=F("organization")),
+            ),
+            creator_role=F("creator_membership__role"),
+            creator_is_active=F("creator_membership__is_active"),
+        )
+        .filter(prefix=prefix)
+        .first()
+    )
     if key is None or key.revoked_at is not None:
         return None
     if not hmac.compare_digest(key.key_hash, _token_hash(raw_key)):
+        return None
+    if not _creator_stands_behind(key):
         return None
     now = timezone.now()
     # Recording every request would turn each API read into a write; a minute's precision is enough.
@@ -307,29 +331,22 @@ def authenticate_api_key(raw_key: str) -> ApiKey | None:
     return key
 
 
-# Sign-in throttling -------------------------------------------------------------------------
+def _creator_stands_behind(key: ApiKey) -> bool:
+    """Whether the key's creator may still do all the key does: a removed, deactivated or demoted
+    member's key stops working even if it was not revoked (a membership changed outside the services)."""
+    creator = key.created_by
+    return (
+        creator is not None
+        and creator.is_active
+        and bool(key.creator_is_active)  # type: ignore[attr-defined]
+        and role_covers(key.creator_role, key.role)  # type: ignore[attr-defined]
+    )
 
 
-def _recent_failures() -> Any:
-    since = timezone.now() - datetime.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
-    return FailedLogin.objects.filter(attempted_at__gte=since)
-
-
-def is_login_throttled(*, email: str, ip_address: str | None) -> bool:
-    """Whether too many recent failures came for this address or from this IP."""
-    limit = settings.LOGIN_FAILURE_LIMIT
-    recent = _recent_failures()
-    if recent.filter(email=email.strip().lower()).count() >= limit:
-        return True
-    return bool(ip_address) and recent.filter(ip_address=ip_address).count() >= limit * 4
-
-
-def record_failed_login(*, email: str, ip_address: str | None) -> None:
-    FailedLogin.objects.create(email=email.strip().lower()[:254], ip_address=ip_address or None)
-    # Keep the table small: what is older than the window no longer counts.
-    cutoff = timezone.now() - datetime.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
-    FailedLogin.objects.filter(attempted_at__lt=cutoff).delete()
-
-
-def clear_failed_logins(*, email: str) -> None:
-    FailedLogin.objects.filter(email=email.strip().lower()).delete()
+def _revoke_keys_not_covered(membership: Membership, *, role: str | None, actor: User) -> None:
+    """Revoke the member's keys in this organization that `role` does not cover (all when None),
+    each with its audit entry."""
+    keys = ApiKey.objects.select_for_update().filter(created_by_id=membership.user_id, revoked_at=None)
+    for key in keys.order_by("id"):
+        if role is None or not role_covers(role, key.role):
+            update_record(key, {"revoked_at": timezone.now()}, actor=actor)

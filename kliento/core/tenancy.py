@@ -19,6 +19,8 @@ from django.utils import timezone
 @dataclass(frozen=True)
 class _Activation:
     organization_id: int | None
+    # The API key a request authenticated with: its audit entries name the key beside its creator.
+    api_key_id: int | None = None
     # What this request or job looked up once about its organization (see `memoized`).
     memo: dict[Hashable, Any] = field(default_factory=dict)
 
@@ -43,9 +45,17 @@ def require_active_organization_id() -> int:
     return organization_id
 
 
-def activate_organization(organization_id: int | None) -> Token[_Activation | None]:
+def active_api_key_id() -> int | None:
+    """The API key this request acts through, if it authenticated with one."""
+    activation = _activation.get()
+    return activation.api_key_id if activation else None
+
+
+def activate_organization(
+    organization_id: int | None, *, api_key_id: int | None = None
+) -> Token[_Activation | None]:
     """Make an organization active for the rest of this request or job; reset with the token."""
-    return _activation.set(_Activation(organization_id))
+    return _activation.set(_Activation(organization_id, api_key_id))
 
 
 def reset_organization(token: Token[_Activation | None]) -> None:

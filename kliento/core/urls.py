@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import path
 
 from kliento.core import views
 
@@ -9,16 +9,7 @@ urlpatterns = [
     path("accounts/login/", views.sign_in, name="login"),
     path("accounts/logout/", views.sign_out, name="logout"),
     path("accounts/profile/", views.profile, name="profile"),
-    path(
-        "accounts/password-reset/",
-        auth_views.PasswordResetView.as_view(
-            template_name="core/password_reset_form.html",
-            email_template_name="core/email/password_reset.txt",
-            subject_template_name="core/email/password_reset_subject.txt",
-            success_url=reverse_lazy("core:password-reset-done"),
-        ),
-        name="password-reset",
-    ),
+    path("accounts/password-reset/", views.PasswordResetView.as_view(), name="password-reset"),
     path(
         "accounts/password-reset/sent/",
         auth_views.PasswordResetDoneView.as_view(template_name="core/password_reset_done.html"),
@@ -26,10 +17,7 @@ urlpatterns = [
     ),
     path(
         "accounts/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
-            template_name="core/password_reset_confirm.html",
-            success_url=reverse_lazy("core:password-reset-complete"),
-        ),
+        views.PasswordResetConfirmView.as_view(),
         name="password-reset-confirm",
     ),
     path(

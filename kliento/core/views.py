@@ -6,18 +6,21 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kliento.core import selectors, services
+from kliento.core import selectors, services, throttling
 from kliento.core.audit import history_of
 from kliento.core.errors import DomainError, NotAllowed
 from kliento.core.forms import (
@@ -87,6 +90,36 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     return render(
         request, "core/sign_in.html", {"form": form, "next": next_url}, status=400 if form.errors else 200
     )
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset request, throttled per address and client, with links on KLIENTO_BASE_URL."""
+
+    template_name = "core/password_reset_form.html"
+    email_template_name = "core/email/password_reset.txt"
+    subject_template_name = "core/email/password_reset_subject.txt"
+    success_url = reverse_lazy("core:password-reset-done")
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        client = throttling.client_address(self.request)
+        if not throttling.allow_password_reset(email=form.cleaned_data["email"], client=client):
+            form.add_error(None, _("Too many password reset requests. Try again in an hour."))
+            return self.form_invalid(form)
+        # The Host header is the sender's to choose: a link built from it could lead elsewhere.
+        self.extra_email_context = {"base_url": settings.KLIENTO_BASE_URL.rstrip("/")}
+        return super().form_valid(form)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's new-password step; a completed reset forgets the account's failed sign-ins."""
+
+    template_name = "core/password_reset_confirm.html"
+    success_url = reverse_lazy("core:password-reset-complete")
+
+    def form_valid(self, form: SetPasswordForm) -> HttpResponse:
+        response = super().form_valid(form)
+        throttling.forget_account(email=form.user.email)
+        return response
 
 
 @require_POST

@@ -20,6 +20,7 @@ from kliento.core.errors import DomainError
 from kliento.core.models import AuditEntry, Membership, Organization, User
 from kliento.core.permissions import Permission
 from kliento.core.services import require
+from kliento.core.tenancy import active_api_key_id
 from kliento.customers.custom_fields import (
     clean_custom_values,
     definitions_for,
@@ -610,6 +611,7 @@ def _bulk_update(
         action=AuditEntry.Action.BULK,
         actor=member.user,
         actor_label=str(member.user),
+        api_key_id=active_api_key_id(),
         record_type=model._meta.label_lower,
         record_label=label,
         changes={"action": action, "value": value, "count": len(ids), "ids": ids[:1000]},

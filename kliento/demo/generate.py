@@ -32,6 +32,8 @@ TEAM_NAMES = ["North", "South", "Key accounts"]
 class DemoResult:
     organization: Organization
     owner_email: str
+    # Whether demo members sign in with DEMO_PASSWORD: only in the demo organization itself.
+    published_password: bool = False
     created_users: list[User] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     # What was asked for: the seed and how many records of each kind steps should fill up to.
@@ -46,26 +48,43 @@ DemoStep = Callable[[Organization, list[Membership], random.Random, DemoResult],
 DEMO_STEPS: list[DemoStep] = [generate_customers]
 
 
-def _demo_organization(slug: str | None) -> tuple[Organization, User]:
+def _demo_organization(slug: str | None) -> tuple[Organization, User, bool]:
+    """The organization to fill, the owner to report, and whether it is the demo organization."""
     if slug:
         organization = Organization.objects.get(slug=slug)
-        with active_organization(organization.pk):
-            owner = Membership.objects.filter(role=Role.OWNER).select_related("user").order_by("id").first()
-        if owner is None:
-            raise SystemExit(f"kliento: organization {slug!r} has no owner")
-        return organization, owner.user
-    organization = Organization.objects.filter(slug=DEMO_ORGANIZATION["slug"]).first()
-    owner_user = User.objects.filter(email=DEMO_OWNER_EMAIL).first()
-    if owner_user is None:
-        owner_user = create_user(email=DEMO_OWNER_EMAIL, password=DEMO_PASSWORD, full_name="Olivia Owner")
-    if organization is None:
-        organization = create_organization(
-            name=DEMO_ORGANIZATION["name"],
-            slug=DEMO_ORGANIZATION["slug"],
-            owner=owner_user,
-            base_currency="USD",
-        )
-    return organization, owner_user
+    else:
+        organization = Organization.objects.filter(slug=DEMO_ORGANIZATION["slug"]).first()
+        if organization is None:
+            owner_user = User.objects.filter(email=DEMO_OWNER_EMAIL).first() or create_user(
+                email=DEMO_OWNER_EMAIL, password=DEMO_PASSWORD, full_name="Olivia Owner"
+            )
+            organization = create_organization(
+                name=DEMO_ORGANIZATION["name"],
+                slug=DEMO_ORGANIZATION["slug"],
+                owner=owner_user,
+                base_currency="USD",
+            )
+            return organization, owner_user, True
+    with active_organization(organization.pk):
+        owners = Membership.objects.active().filter(role=Role.OWNER).select_related("user").order_by("id")
+        demo_owner = owners.filter(user__email=DEMO_OWNER_EMAIL).first()
+        owner = demo_owner or owners.first()
+    if owner is None:
+        raise SystemExit(f"kliento: organization {organization.slug!r} has no owner")
+    # Only the organization this command made itself (its owner is the demo owner) gets the published
+    # password: anywhere else, and in an organization that merely took the slug, it would be a way in.
+    is_demo = organization.slug == DEMO_ORGANIZATION["slug"] and demo_owner is not None
+    return organization, owner.user, is_demo
+
+
+def _member_email(role: Role, index: int, organization: Organization, *, is_demo: bool) -> str:
+    """The demo organization's people, or another organization's own (never the demo's, whose
+    password is published)."""
+    local = f"{role.value.replace('_', '-')}{index or ''}"
+    if is_demo:
+        return f"{local}@{DEMO_DOMAIN}"
+    label = organization.slug.replace("_", "-").strip("-") or "organization"  # a slug may hold "_"
+    return f"{local}@{label}.{DEMO_DOMAIN}"
 
 
 def _demo_members(
@@ -77,11 +96,15 @@ def _demo_members(
     for index in range(wanted):
         role = roles[index % len(roles)]
         language = languages[index % len(languages)]
-        email = f"{role.value.replace('_', '-')}{index // len(roles) or ''}@{DEMO_DOMAIN}"
+        email = _member_email(role, index // len(roles), organization, is_demo=result.published_password)
         user = User.objects.filter(email=email).first()
         if user is None:
             user = create_user(
-                email=email, password=DEMO_PASSWORD, full_name=person_name(rng, language), language=language
+                email=email,
+                # None gives an unusable password: such a user cannot sign in until someone sets one.
+                password=DEMO_PASSWORD if result.published_password else None,
+                full_name=person_name(rng, language),
+                language=language,
             )
             result.created_users.append(user)
         if not Membership.objects.filter(user=user).exists():
@@ -111,12 +134,15 @@ def load_demo(
     contacts: int = 300,
     companies: int = 60,
 ) -> DemoResult:
-    """Create (or complete) the demo organization; running it again adds nothing twice."""
+    """Create (or complete) the demo organization, or fill another one; running it again adds nothing
+    twice. Demo members get the published password only in the demo organization; elsewhere they
+    are created without a usable password."""
     rng = random.Random(seed)
-    organization, owner = _demo_organization(organization_slug)
+    organization, owner, is_demo = _demo_organization(organization_slug)
     result = DemoResult(
         organization=organization,
         owner_email=owner.email,
+        published_password=is_demo,
         seed=seed,
         sizes={"contacts": contacts, "companies": companies},
     )

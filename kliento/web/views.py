@@ -24,7 +24,9 @@ def home(request: HttpRequest) -> HttpResponse:
         "team_count": Team.objects.count(),
         "pending_invitation_count": Invitation.objects.filter(accepted_at=None, revoked_at=None).count(),
         "api_key_count": ApiKey.objects.filter(revoked_at=None).count(),
-        "recent_changes": AuditEntry.objects.select_related("actor").order_by("-created_at", "-id")[:8]
+        "recent_changes": AuditEntry.objects.select_related("actor", "api_key").order_by(
+            "-created_at", "-id"
+        )[:8]
         if member.can(Permission.VIEW_AUDIT)
         else [],
     }

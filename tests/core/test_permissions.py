@@ -1,6 +1,6 @@
 import pytest
 
-from kliento.core.permissions import Permission, Role, role_can, roles_grantable_by
+from kliento.core.permissions import Permission, Role, role_can, role_covers, roles_grantable_by
 
 P = Permission
 # The whole matrix, written out so a change to what a role may do is a visible change here.
@@ -55,3 +55,23 @@ def test_team_member_ids_include_the_member_and_their_teammates(alice, bob):
     team.members.set([bob.user, mate])
 
     assert bob.team_member_ids() == {bob.user_id, mate.pk, alice.user_id}
+
+
+@pytest.mark.parametrize(
+    ("role", "other", "covers"),
+    [
+        (Role.OWNER, Role.OWNER, True),
+        (Role.OWNER, Role.ADMIN, True),
+        (Role.ADMIN, Role.OWNER, False),
+        (Role.ADMIN, Role.ADMIN, True),
+        (Role.SALES_MANAGER, Role.ADMIN, False),
+        (Role.SALES_MANAGER, Role.VIEWER, True),
+        (Role.SALESPERSON, Role.SUPPORT_AGENT, False),
+        (Role.SUPPORT_AGENT, Role.SALESPERSON, False),
+        (Role.MARKETER, Role.VIEWER, True),
+        (Role.VIEWER, Role.MARKETER, False),
+        (Role.OWNER, "nobody", False),
+    ],
+)
+def test_a_role_covers_another_when_it_may_do_all_the_other_may(role, other, covers):
+    assert role_covers(role, other) is covers

@@ -212,12 +212,3 @@ def test_setting_team_members_is_audited(alice, bob):
 
     entry = AuditEntry.objects.filter(record_type="core.team", action="update").get()
     assert entry.changes == {"members": [[], [bob.user_id]]}
-
-
-def test_login_is_throttled_after_repeated_failures(db, settings):
-    settings.LOGIN_FAILURE_LIMIT = 3
-    for _attempt in range(3):
-        services.record_failed_login(email="alice@acme.test", ip_address="10.0.0.1")
-
-    assert services.is_login_throttled(email="ALICE@acme.test", ip_address="10.0.0.2") is True
-    assert services.is_login_throttled(email="bob@acme.test", ip_address="10.0.0.2") is False
