@@ -191,6 +191,12 @@ class ListParams(CursorParams):
     """The list's filters, as on the list pages; `cf.<key>`, `cf.<key>.min` and `cf.<key>.max` too."""
 
     sort: str | None = Field(None, description="name, -name, created, -created, updated, -updated, cf.<key>")
+    q: str | None = Field(
+        None,
+        max_length=MAX_QUERY_LENGTH,
+        description="Text as in the global search (a fragment of a name, an email, phone digits), "
+        "combined with the other filters",
+    )
     stage: list[str] | None = Field(None, description="Lifecycle stages (repeatable)")
     owner: list[str] | None = Field(None, description='Owner user ids or "me" (repeatable)')
     team: str | None = Field(None, description="Owned by a member of this team (id)")

@@ -290,27 +290,46 @@ def _fragment(
     """Up to FRAGMENT_CANDIDATES rows whose search_text contains every fragment term."""
     terms = query.fragment_terms
     if connection.vendor == "sqlite":
-        table = f"{queryset.model._meta.db_table}_search"
-        match = " AND ".join(
-            [f'organization_key : "{organization_key(member.organization_id)}"']
-            + [f"search_text : {_fts_phrase(term)}" for term in terms]
-        )
         # Newest first, so a capped common fragment still shows recent customers.
         cap = FRAGMENT_CANDIDATES if member.sees_all_records else FRAGMENT_CANDIDATES_LIMITED
-        ids = RawSQL(
-            f"SELECT rowid FROM {table} WHERE {table} MATCH %s ORDER BY rowid DESC LIMIT %s",
-            (match, cap),
-        )
-        return list(queryset.filter(pk__in=ids).values(*columns)[:FRAGMENT_CANDIDATES])
+        condition = fragment_condition(queryset.model, terms, member.organization_id, cap)
+        return list(queryset.filter(condition).values(*columns)[:FRAGMENT_CANDIDATES])
     # pg_trgm takes trigrams from runs of letters and digits; with none the index cannot help.
     if not any(_TRIGRAM_WORD.search(term) for term in terms):
         return []
+    # A LIMIT lets the planner pick a sequential scan for a fragment it believes common; migration
+    # 0002 raises search_text's statistics target so that belief is close enough.
+    condition = fragment_condition(queryset.model, terms, member.organization_id)
+    return list(queryset.filter(condition).values(*columns)[:FRAGMENT_CANDIDATES])
+
+
+def fragment_condition(
+    model: type[Any], terms: tuple[str, ...], organization_id: int, cap: int | None = None
+) -> Q:
+    """Rows whose search_text contains every term, through the trigram index (migration 0002);
+    with a cap, only the newest `cap` of them on SQLite, whose index knows no other filter."""
+    if connection.vendor == "sqlite":
+        table = f"{model._meta.db_table}_search"
+        match = " AND ".join(
+            [f'organization_key : "{organization_key(organization_id)}"']
+            + [f"search_text : {_fts_phrase(term)}" for term in terms]
+        )
+        limit = f" ORDER BY rowid DESC LIMIT {int(cap)}" if cap else ""
+        return Q(pk__in=RawSQL(f"SELECT rowid FROM {table} WHERE {table} MATCH %s{limit}", (match,)))
     condition = Q()
     for term in terms:
         condition &= Q(search_text__contains=term)
-    # A LIMIT lets the planner pick a sequential scan for a fragment it believes common; migration
-    # 0002 raises search_text's statistics target so that belief is close enough.
-    return list(queryset.filter(condition).values(*columns)[:FRAGMENT_CANDIDATES])
+    return condition
+
+
+def matching(queryset: QuerySet[Any], query: ParsedQuery, organization_id: int) -> QuerySet[Any]:
+    """The rows of a list that match the typed text, for the list's own filters, sort and keyset
+    pages to combine with: the index look-ups of the search, uncapped and unranked."""
+    if query.fragment_terms:
+        return queryset.filter(fragment_condition(queryset.model, query.fragment_terms, organization_id))
+    if query.gram_terms:
+        return queryset.filter(gram_condition(queryset.model, query.gram_terms, organization_id))
+    return names_starting_with(queryset, query.text)
 
 
 def _grams(

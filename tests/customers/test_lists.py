@@ -266,6 +266,56 @@ def test_each_applied_filter_shows_as_a_chip_that_removes_it(alice_client, alice
     }
 
 
+def test_text_typed_in_the_list_combines_with_its_filters(alice_client, alice):
+    contact(alice, first_name="Ada", last_name="Lovelace", lifecycle_stage=LifecycleStage.ACTIVE)
+    contact(alice, first_name="Adam", last_name="Lovell", lifecycle_stage=LifecycleStage.LEAD)
+    contact(alice, first_name="Grace", last_name="Hopper", lifecycle_stage=LifecycleStage.ACTIVE)
+
+    response = alice_client.get(CONTACTS, {"q": "love", "stage": "active"})
+
+    assert names(response) == ["Ada Lovelace"]
+
+
+def test_a_short_chinese_fragment_in_the_list_finds_the_company_inside_its_filters(alice_client, alice):
+    CompanyFactory(organization=alice.organization, name="北京永新服装有限公司", lifecycle_stage="active")
+    CompanyFactory(organization=alice.organization, name="上海永新贸易公司", lifecycle_stage="lead")
+    CompanyFactory(organization=alice.organization, name="广州华美服装公司", lifecycle_stage="active")
+
+    response = alice_client.get(COMPANIES, {"q": "永新", "stage": "active"})
+
+    assert names(response) == ["北京永新服装有限公司"]
+
+
+def test_list_text_search_pages_through_every_match(alice_client, alice):
+    for number in range(55):
+        contact(alice, first_name=f"Ada{number:02}", last_name="Lovelace")
+    contact(alice, first_name="Grace", last_name="Hopper")
+
+    first = alice_client.get(CONTACTS, {"q": "lovelace"})
+    second = next_page(alice_client, first)
+
+    assert len(names(first)) == 50
+    assert len(names(second)) == 5
+    assert "Grace Hopper" not in names(first) + names(second)
+
+
+def test_text_in_the_list_shows_as_a_chip_and_stays_in_the_search_box(alice_client, alice):
+    contact(alice, first_name="Ada", last_name="Lovelace")
+
+    response = alice_client.get(CONTACTS, {"q": "love"})
+
+    content = response.content.decode()
+    assert [chip.label for chip in response.context["chips"]] == ["Search: love"]
+    assert 'id="filter-q" type="search" name="q" value="love"' in content
+
+
+def test_one_latin_letter_in_the_list_search_answers_400_naming_it(alice_client, alice):
+    response = alice_client.get(CONTACTS, {"q": "a"})
+
+    assert response.status_code == 400
+    assert "<strong>Search</strong>: Type at least two characters" in response.content.decode()
+
+
 def test_a_bad_date_filter_answers_400_naming_the_filter_with_an_empty_table(alice_client, alice):
     contact(alice, first_name="Ada", last_name="Lovelace")
 

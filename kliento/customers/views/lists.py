@@ -310,6 +310,8 @@ def _filter_bar_context(
         "choices": choices,
         "teams": [Option(str(team.pk), team.name, params.get("team") == str(team.pk)) for team in teams],
         "team_invalid": "team" in invalid,
+        "search_value": params.get("q", ""),
+        "search_invalid": "q" in invalid,
         "company": company,
         "company_value": params.get("company", "") if kind.is_contact else "",
         "dates": [
