@@ -135,6 +135,9 @@ LOGOUT_REDIRECT_URL = "core:login"
 LOGIN_FAILURE_LIMIT = int(env("KLIENTO_LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_FAILURE_WINDOW_SECONDS = int(env("KLIENTO_LOGIN_FAILURE_WINDOW", "900"))
 
+# Lists count their rows exactly up to this many and estimate beyond (kliento/core/counting.py).
+KLIENTO_EXACT_COUNT_CAP = int(env("KLIENTO_EXACT_COUNT_CAP", "1000"))
+
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}

@@ -372,6 +372,13 @@ class CompanyItem(CustomerItem):
     website: str
 
 
+class ListCount(BaseModel):
+    """How many records a list holds: exact up to a cap (KLIENTO_EXACT_COUNT_CAP), an estimate beyond."""
+
+    count: int
+    is_estimate: bool
+
+
 class ContactPage(BaseModel):
     items: list[ContactItem]
     next_cursor: str | None

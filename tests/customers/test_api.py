@@ -112,6 +112,36 @@ def test_a_list_search_too_short_is_a_422_naming_q(api, alice):
     assert fields(response) == ["q"]
 
 
+def test_the_count_endpoint_counts_the_list_with_its_text_and_filters_exactly(api, alice):
+    ContactFactory(
+        organization=alice.organization, first_name="Ada", last_name="Lovelace", lifecycle_stage="active"
+    )
+    ContactFactory(
+        organization=alice.organization, first_name="Adam", last_name="Lovell", lifecycle_stage="lead"
+    )
+
+    response = api.get("/api/v1/contacts/count?q=love&stage=active")
+
+    assert response.json() == {"count": 1, "is_estimate": False}
+
+
+def test_the_count_endpoint_estimates_beyond_the_cap(api, alice, settings):
+    settings.KLIENTO_EXACT_COUNT_CAP = 2
+    CompanyFactory.create_batch(5, organization=alice.organization)
+
+    body = api.get("/api/v1/companies/count").json()
+
+    assert body["is_estimate"] is True
+    assert body["count"] >= 3
+
+
+def test_the_count_endpoint_names_a_bad_filter(api, alice):
+    response = api.get("/api/v1/contacts/count?stage=asleep")
+
+    assert response.status_code == 422
+    assert fields(response) == ["stage"]
+
+
 # Contacts: create, read, update, delete -----------------------------------------------------
 
 
