@@ -46,7 +46,15 @@ def count_rows(queryset: QuerySet[Any], *, cap: int | None = None) -> RowCount:
     else:
         estimate = _sampled_estimate(rows)
     # Never below what was counted: an estimate that says less than that would be plainly wrong.
-    return RowCount(max(estimate, cap + 1), is_estimate=True)
+    return RowCount(round_estimate(max(estimate, cap + 1)), is_estimate=True)
+
+
+def round_estimate(estimate: int) -> int:
+    """Two significant digits (283,517 -> 280,000): an estimate must not look exact."""
+    if estimate < 100:
+        return estimate
+    unit = 10 ** (len(str(estimate)) - 2)
+    return round(estimate / unit) * unit
 
 
 def _planner_estimate(rows: QuerySet[Any]) -> int:

@@ -3,7 +3,7 @@
 import pytest
 from django.core.cache import cache
 
-from kliento.core.counting import count_rows
+from kliento.core.counting import count_rows, round_estimate
 from kliento.customers.models import Contact, LifecycleStage
 from tests.customers.factories import ContactFactory
 
@@ -46,3 +46,10 @@ def test_the_cap_comes_from_the_settings(alice, settings):
     ContactFactory.create_batch(3, organization=alice.organization)
 
     assert count_rows(Contact.objects.all()).is_estimate is True
+
+
+@pytest.mark.parametrize(
+    ("estimate", "shown"), [(283_517, 280_000), (1_001, 1_000), (1_060, 1_100), (64, 64)]
+)
+def test_an_estimate_is_rounded_to_two_significant_digits(estimate, shown):
+    assert round_estimate(estimate) == shown
