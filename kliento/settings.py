@@ -151,6 +151,9 @@ TRUSTED_PROXIES = [
     if proxy.strip()
 ]
 
+# Lists count their rows exactly up to this many and estimate beyond (kliento/core/counting.py).
+KLIENTO_EXACT_COUNT_CAP = int(env("KLIENTO_EXACT_COUNT_CAP", "1000"))
+
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 from pydantic import BaseModel
 
+from kliento.core.counting import count_rows
 from kliento.core.models import Membership
 from kliento.core.pagination import keyset_page
 from kliento.customers import selectors, services
@@ -44,6 +45,7 @@ from kliento.customers.schemas import (
     CustomFieldOut,
     CustomFieldPatch,
     EntityName,
+    ListCount,
     ListParams,
     SearchHitOut,
     SearchParams,
@@ -88,6 +90,15 @@ def _customer_rows(
     return page.items, page.next_cursor
 
 
+def _customer_count(request: HttpRequest, model: type[Contact | Company]) -> ListCount:
+    member = _member(request)
+    entity = CustomField.Entity.CONTACT if model is Contact else CustomField.Entity.COMPANY
+    query = selectors.parse_list_query(entity, request.GET, member=member)
+    queryset, _ordering = selectors.filtered_customers(query, member=member)
+    count = count_rows(queryset)
+    return ListCount(count=count.value, is_estimate=count.is_estimate)
+
+
 def _json_response(page: BaseModel) -> HttpResponse:
     return HttpResponse(page.model_dump_json(), content_type="application/json; charset=utf-8")
 
@@ -105,6 +116,12 @@ def list_contacts(request: HttpRequest, params: Query[ListParams]) -> HttpRespon
             {"id": row["company_id"], "name": row["company__name"]} if row["company_id"] else None
         )
     return _json_response(ContactPage(items=rows, next_cursor=next_cursor))
+
+
+@router.get("/contacts/count", response=ListCount, tags=["contacts"])
+def count_contacts(request: HttpRequest, params: Query[ListParams]) -> ListCount:
+    """How many contacts the list with these filters holds; the list itself never counts."""
+    return _customer_count(request, Contact)
 
 
 @router.post("/contacts", response={201: ContactOut}, tags=["contacts"])
@@ -188,6 +205,12 @@ def list_companies(request: HttpRequest, params: Query[ListParams]) -> HttpRespo
 def create_company(request: HttpRequest, payload: CompanyIn) -> Status:
     company = services.create_company(member=_member(request), data=payload.model_dump(exclude_unset=True))
     return Status(201, company)
+
+
+@router.get("/companies/count", response=ListCount, tags=["companies"])
+def count_companies(request: HttpRequest, params: Query[ListParams]) -> ListCount:
+    """How many companies the list with these filters holds; the list itself never counts."""
+    return _customer_count(request, Company)
 
 
 @router.get("/companies/{company_id}", response=CompanyOut, tags=["companies"])

@@ -91,11 +91,12 @@ class SavedViewForm(StyledForm, forms.Form):
 
 
 FILTER_NAMES = (
-    "stage", "owner", "team", "tag", "company", "source",
+    "q", "stage", "owner", "team", "tag", "company", "source",
     "created_from", "created_to", "updated_from", "updated_to",
 )  # fmt: skip
 DATE_FILTERS = ("created_from", "created_to", "updated_from", "updated_to")
 FILTER_LABELS: dict[str, Promise] = {
+    "q": gettext_lazy("Search"),
     "stage": gettext_lazy("Stage"),
     "owner": gettext_lazy("Owner"),
     "team": gettext_lazy("Team"),

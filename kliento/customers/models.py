@@ -97,6 +97,9 @@ class Customer(TenantModel, SoftDeleteModel):
     # Lower-cased name for sorting and prefix search; names, emails and phone digits for fragment search.
     sort_name = models.CharField(max_length=NAME_MAX * 2, editable=False, default="")
     search_text = models.TextField(editable=False, default="")
+    # The CJK characters and character pairs of search_text, space-separated: trigram indexes
+    # cannot find a one- or two-character fragment inside a Chinese, Japanese or Korean name.
+    search_grams = models.TextField(editable=False, default="")
 
     objects = CustomerManager()
     with_trash = TenantManager.from_queryset(CustomerQuerySet)(include_trash=True)

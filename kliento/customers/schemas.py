@@ -191,6 +191,12 @@ class ListParams(CursorParams):
     """The list's filters, as on the list pages; `cf.<key>`, `cf.<key>.min` and `cf.<key>.max` too."""
 
     sort: str | None = Field(None, description="name, -name, created, -created, updated, -updated, cf.<key>")
+    q: str | None = Field(
+        None,
+        max_length=MAX_QUERY_LENGTH,
+        description="Text as in the global search (a fragment of a name, an email, phone digits), "
+        "combined with the other filters",
+    )
     stage: list[str] | None = Field(None, description="Lifecycle stages (repeatable)")
     owner: list[str] | None = Field(None, description='Owner user ids or "me" (repeatable)')
     team: str | None = Field(None, description="Owned by a member of this team (id)")
@@ -364,6 +370,13 @@ class CompanyItem(CustomerItem):
     email: str
     phone: str
     website: str
+
+
+class ListCount(BaseModel):
+    """How many records a list holds: exact up to a cap (KLIENTO_EXACT_COUNT_CAP), an estimate beyond."""
+
+    count: int
+    is_estimate: bool
 
 
 class ContactPage(BaseModel):

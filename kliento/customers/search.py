@@ -9,6 +9,10 @@ and are ranked here: exact > prefix > a word's prefix > fragment of the name > a
 - Fragments of three characters or more: `search_text` (names both ways round, emails, phone
   digits, company name; see services.contact_search_text) through a trigram index: SQLite FTS5
   with the trigram tokenizer (migration 0002), PostgreSQL pg_trgm with LIKE '%…%'.
+- One- and two-character Chinese, Japanese or Korean fragments (明 in 谢明, 永新 in 北京永新服装有限公司):
+  `search_grams` holds every CJK character and pair of neighbouring CJK characters of search_text
+  as words, indexed by SQLite FTS5 (unicode61 tokenizer) and a PostgreSQL GIN index over its words
+  (migration 0005); a query's words must all be among them.
 - Phones: a query that reads as a full number in the organization's region is matched exactly
   on ContactPhone.number; a run of digits also finds numbers that end with it
   (ContactPhone.reversed_digits prefix).
@@ -24,7 +28,7 @@ from typing import Any
 
 import phonenumbers
 from django.db import connection
-from django.db.models import F, Q, QuerySet
+from django.db.models import BooleanField, F, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Collate
 from django.urls import reverse
@@ -47,6 +51,7 @@ MAX_LIMIT = 100
 FRAGMENT_CANDIDATES = 200
 FRAGMENT_CANDIDATES_LIMITED = 1000
 TRIGRAM = 3
+GRAM = 2  # the longest CJK fragment search_grams holds; longer ones go to the trigram index
 
 EXACT = 1.0
 PREFIX = 0.8
@@ -58,6 +63,8 @@ ELSEWHERE = 0.2
 _CJK = re.compile(
     "[\u1100-\u11ff\u2e80-\u9fff\ua960-\ua97f\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003ffff]"
 )
+_CJK_RUN = re.compile(_CJK.pattern + "+")
+_SHORT_CJK = re.compile(f"{_CJK.pattern}{{1,{GRAM}}}")
 _PHONE_LIKE = re.compile(r"[\d\s\-().+/]+")
 _TRIGRAM_WORD = re.compile(r"[^\W_]{3}")
 
@@ -89,6 +96,7 @@ class ParsedQuery:
     digits: str  # set when the text looks like a phone number
     e164: str  # set when it reads as a full phone number in the region
     fragment_terms: tuple[str, ...]  # what search_text must all contain; empty if too short
+    gram_terms: tuple[str, ...] = ()  # short CJK words that search_grams must all hold
 
     @property
     def is_email(self) -> bool:
@@ -108,9 +116,25 @@ def parse_query(raw: str, region: str) -> ParsedQuery | None:
         e164 = _full_number(cleaned, region) if len(digits) >= 5 else ""
         if len(digits) < TRIGRAM:
             digits = ""
+    terms = text.split()
+    if all(_SHORT_CJK.fullmatch(term) for term in terms):
+        return ParsedQuery(
+            text=text, region=region, digits="", e164="", fragment_terms=(), gram_terms=tuple(terms)
+        )
     return ParsedQuery(
         text=text, region=region, digits=digits, e164=e164, fragment_terms=_fragment_terms(text, digits, e164)
     )
+
+
+def cjk_grams(text: str) -> str:
+    """Each CJK character of the text and each pair of neighbouring ones, once, space-separated."""
+    grams: dict[str, None] = {}
+    for run in _CJK_RUN.findall(text):
+        for index in range(len(run)):
+            grams[run[index]] = None
+            if index + 1 < len(run):
+                grams[run[index : index + 2]] = None
+    return " ".join(grams)
 
 
 def _fragment_terms(text: str, digits: str, e164: str) -> tuple[str, ...]:
@@ -231,6 +255,8 @@ def _contact_candidates(
         rows += names_starting_with(contacts, query.text).values(*CONTACT_COLUMNS)[:limit]
     if query.fragment_terms and not found_exactly:
         rows += _fragment(contacts, query, member, CONTACT_COLUMNS)
+    if query.gram_terms:
+        rows += _grams(contacts, query, member, CONTACT_COLUMNS)
     return rows
 
 
@@ -242,6 +268,8 @@ def _company_candidates(
         rows += names_starting_with(companies, query.text).values(*COMPANY_COLUMNS)[:limit]
     if query.fragment_terms:
         rows += _fragment(companies, query, member, COMPANY_COLUMNS)
+    if query.gram_terms:
+        rows += _grams(companies, query, member, COMPANY_COLUMNS)
     return rows
 
 
@@ -262,27 +290,79 @@ def _fragment(
     """Up to FRAGMENT_CANDIDATES rows whose search_text contains every fragment term."""
     terms = query.fragment_terms
     if connection.vendor == "sqlite":
-        table = f"{queryset.model._meta.db_table}_search"
-        match = " AND ".join(
-            [f'organization_key : "{organization_key(member.organization_id)}"']
-            + [f"search_text : {_fts_phrase(term)}" for term in terms]
-        )
         # Newest first, so a capped common fragment still shows recent customers.
         cap = FRAGMENT_CANDIDATES if member.sees_all_records else FRAGMENT_CANDIDATES_LIMITED
-        ids = RawSQL(
-            f"SELECT rowid FROM {table} WHERE {table} MATCH %s ORDER BY rowid DESC LIMIT %s",
-            (match, cap),
-        )
-        return list(queryset.filter(pk__in=ids).values(*columns)[:FRAGMENT_CANDIDATES])
+        condition = fragment_condition(queryset.model, terms, member.organization_id, cap)
+        return list(queryset.filter(condition).values(*columns)[:FRAGMENT_CANDIDATES])
     # pg_trgm takes trigrams from runs of letters and digits; with none the index cannot help.
     if not any(_TRIGRAM_WORD.search(term) for term in terms):
         return []
+    # A LIMIT lets the planner pick a sequential scan for a fragment it believes common; migration
+    # 0002 raises search_text's statistics target so that belief is close enough.
+    condition = fragment_condition(queryset.model, terms, member.organization_id)
+    return list(queryset.filter(condition).values(*columns)[:FRAGMENT_CANDIDATES])
+
+
+def fragment_condition(
+    model: type[Any], terms: tuple[str, ...], organization_id: int, cap: int | None = None
+) -> Q:
+    """Rows whose search_text contains every term, through the trigram index (migration 0002);
+    with a cap, only the newest `cap` of them on SQLite, whose index knows no other filter."""
+    if connection.vendor == "sqlite":
+        table = f"{model._meta.db_table}_search"
+        match = " AND ".join(
+            [f'organization_key : "{organization_key(organization_id)}"']
+            + [f"search_text : {_fts_phrase(term)}" for term in terms]
+        )
+        limit = f" ORDER BY rowid DESC LIMIT {int(cap)}" if cap else ""
+        return Q(pk__in=RawSQL(f"SELECT rowid FROM {table} WHERE {table} MATCH %s{limit}", (match,)))
     condition = Q()
     for term in terms:
         condition &= Q(search_text__contains=term)
-    # A LIMIT lets the planner pick a sequential scan for a fragment it believes common; migration
-    # 0002 raises search_text's statistics target so that belief is close enough.
-    return list(queryset.filter(condition).values(*columns)[:FRAGMENT_CANDIDATES])
+    return condition
+
+
+def matching(queryset: QuerySet[Any], query: ParsedQuery, organization_id: int) -> QuerySet[Any]:
+    """The rows of a list that match the typed text, for the list's own filters, sort and keyset
+    pages to combine with: the index look-ups of the search, uncapped and unranked."""
+    if query.fragment_terms:
+        return queryset.filter(fragment_condition(queryset.model, query.fragment_terms, organization_id))
+    if query.gram_terms:
+        return queryset.filter(gram_condition(queryset.model, query.gram_terms, organization_id))
+    return names_starting_with(queryset, query.text)
+
+
+def _grams(
+    queryset: QuerySet[Any], query: ParsedQuery, member: Membership, columns: tuple[str, ...]
+) -> list[dict[str, Any]]:
+    """Up to FRAGMENT_CANDIDATES rows whose search_grams hold every short CJK term, newest first."""
+    cap = FRAGMENT_CANDIDATES if member.sees_all_records else FRAGMENT_CANDIDATES_LIMITED
+    matching = queryset.filter(gram_condition(queryset.model, query.gram_terms, member.organization_id, cap))
+    return list(matching.order_by("-id").values(*columns)[:FRAGMENT_CANDIDATES])
+
+
+def gram_condition(
+    model: type[Any], terms: tuple[str, ...], organization_id: int, cap: int | None = None
+) -> Q:
+    """Rows whose search_grams hold every term, as an index look-up (migration 0005); with a cap,
+    only the newest `cap` of them on SQLite, whose index lists ids without the other filters."""
+    table = model._meta.db_table
+    if connection.vendor == "sqlite":
+        index = f"{table}_grams"
+        match = " AND ".join(
+            [f'organization_key : "{organization_key(organization_id)}"']
+            + [f"search_grams : {_fts_phrase(term)}" for term in terms]
+        )
+        limit = f" ORDER BY rowid DESC LIMIT {int(cap)}" if cap else ""
+        return Q(pk__in=RawSQL(f"SELECT rowid FROM {index} WHERE {index} MATCH %s{limit}", (match,)))
+    # The same expression as the GIN index, so the planner can use it.
+    return Q(
+        RawSQL(
+            f"string_to_array({connection.ops.quote_name(table)}.search_grams, ' ') @> %s::text[]",
+            (list(terms),),
+            output_field=BooleanField(),
+        )
+    )
 
 
 def organization_key(organization_id: int) -> str:

@@ -3,7 +3,8 @@
 List parameters come as a flat mapping (a query string), the same for pages, the API and saved
 views: `stage`, `owner` (a user id or "me"), `team`, `tag`, `company`, `source` (each may repeat),
 `created_from`, `created_to`, `updated_from`, `updated_to` (dates), `cf.<key>` (custom field equals),
-`cf.<key>.min` / `cf.<key>.max` (ranges), and `sort` (see SORTS, or `cf.<key>` / `-cf.<key>`).
+`cf.<key>.min` / `cf.<key>.max` (ranges), `q` (text, matched as the global search matches it: a
+fragment of a name, an email, phone digits), and `sort` (see SORTS, or `cf.<key>` / `-cf.<key>`).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from kliento.customers.models import (
     SavedView,
     Source,
 )
+from kliento.customers.search import ParsedQuery, matching, parse_query
 
 SORTS: dict[str, list[str]] = {
     "name": ["sort_name", "id"],
@@ -66,6 +68,7 @@ class ListQuery:
     custom: list[tuple[CustomField, str, Any]] = field(
         default_factory=list
     )  # (definition, "eq"|"min"|"max", value)
+    search: ParsedQuery | None = None
     sort: str = DEFAULT_SORT
     params: dict[str, list[str]] = field(default_factory=dict)
 
@@ -73,7 +76,7 @@ class ListQuery:
     def is_filtered(self) -> bool:
         return any(
             [self.stage, self.owner, self.team, self.tag, self.company, self.source, self.created_from,
-             self.created_to, self.updated_from, self.updated_to, self.custom]
+             self.created_to, self.updated_from, self.updated_to, self.custom, self.search]
         )  # fmt: skip
 
 
@@ -137,6 +140,10 @@ def parse_list_query(entity: str, params: Mapping[str, Any], *, member: Membersh
     if company := _one(params, "company"):
         query.company = _int(company, "company", errors)
     query.tag = _values(params, "tag")
+    if text := _one(params, "q"):
+        query.search = parse_query(text, member.organization.default_region)
+        if query.search is None:
+            errors["q"] = [_("Type at least two characters, or one Chinese, Japanese or Korean character.")]
     for name in ("created_from", "created_to", "updated_from", "updated_to"):
         setattr(query, name, _date(params, name, errors))
     sort = _one(params, "sort") or DEFAULT_SORT
@@ -224,6 +231,8 @@ def filtered_customers(query: ListQuery, *, member: Membership) -> tuple[QuerySe
             queryset = queryset.alias(**{alias: Cast(text, TextField())})
         lookup = {"eq": "exact", "min": "gte", "max": "lte"}[bound]
         queryset = queryset.filter(**{f"{alias}__{lookup}": value})
+    if query.search is not None:
+        queryset = matching(queryset, query.search, member.organization_id)
     if query.sort in SORTS:
         return queryset, SORTS[query.sort]
     descending = query.sort.startswith("-")

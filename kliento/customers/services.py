@@ -42,6 +42,7 @@ from kliento.customers.models import (
     display_name,
 )
 from kliento.customers.normalize import digits_of, normalize_email, normalize_phone, reversed_digits
+from kliento.customers.search import cjk_grams
 
 CONTACT_FIELDS = {
     "first_name", "last_name", "company_id", "job_title", "birthday", "preferred_language",
@@ -219,6 +220,7 @@ def _refresh_derived(contact: Contact, emails: list[str], phones: list[str]) -> 
     company_name = contact.company.name if contact.company_id and contact.company else ""
     contact.sort_name = sort_key(contact.full_name)
     contact.search_text = contact_search_text(contact, emails, phones, company_name)
+    contact.search_grams = cjk_grams(contact.search_text)
 
 
 @transaction.atomic
@@ -304,6 +306,7 @@ def update_contact(*, contact: Contact, member: Membership, data: Mapping[str, A
     changes.update({name: [before[name], after[name]] for name in after if before.get(name) != after[name]})
     changes.pop("sort_name", None)
     changes.pop("search_text", None)
+    changes.pop("search_grams", None)
     if changes:
         contact.updated_by = member.user
         contact.save()
@@ -339,6 +342,7 @@ def _apply_company_fields(company: Company, data: Mapping[str, Any], region: str
         company.country = company.country.upper()
     company.sort_name = sort_key(company.name)
     company.search_text = company_search_text(company)
+    company.search_grams = cjk_grams(company.search_text)
 
 
 @transaction.atomic
@@ -387,6 +391,7 @@ def update_company(*, company: Company, member: Membership, data: Mapping[str, A
     changes.update({name: [before[name], after[name]] for name in after if before.get(name) != after[name]})
     changes.pop("sort_name", None)
     changes.pop("search_text", None)
+    changes.pop("search_grams", None)
     if changes:
         company.updated_by = member.user
         company.save()
@@ -405,7 +410,9 @@ def _refresh_contacts_of(company: Company) -> None:
         _refresh_derived(
             contact, [e.email for e in contact.emails.all()], [p.number for p in contact.phones.all()]
         )
-        Contact.objects.filter(pk=contact.pk).update(search_text=contact.search_text)
+        Contact.objects.filter(pk=contact.pk).update(
+            search_text=contact.search_text, search_grams=contact.search_grams
+        )
 
 
 # Lifecycle ----------------------------------------------------------------------------------

@@ -8,6 +8,8 @@ urlpatterns = [
     # Lists (views/lists.py)
     path("contacts/", lists.contact_list, name="contact-list"),
     path("companies/", lists.company_list, name="company-list"),
+    path("contacts/count/", lists.contact_count, name="contact-count"),
+    path("companies/count/", lists.company_count, name="company-count"),
     path("contacts/bulk/", lists.contact_bulk, name="contact-bulk"),
     path("companies/bulk/", lists.company_bulk, name="company-bulk"),
     path("views/<str:entity>/save/", lists.saved_view_save, name="saved-view-save"),

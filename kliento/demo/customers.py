@@ -44,7 +44,7 @@ from kliento.customers.models import (
     display_name,
 )
 from kliento.customers.normalize import reversed_digits
-from kliento.customers.search import organization_key
+from kliento.customers.search import cjk_grams, organization_key
 from kliento.customers.services import company_search_text, contact_search_text, sort_key
 from kliento.demo import locales
 from kliento.demo.bulk import BulkWriter
@@ -311,7 +311,8 @@ TRANSITION_COLUMNS = (
 COMPANY_COLUMNS = (
     "id", "organization_id", "created_at", "updated_at", "created_by_id", "updated_by_id", "deleted_at",
     "deleted_by_id", "owner_id", "lifecycle_stage", "source", "street", "city", "region", "postal_code",
-    "country", "description", "custom_fields", "sort_name", "search_text", "name", "website", "industry",
+    "country", "description", "custom_fields", "sort_name", "search_text", "search_grams", "name", "website",
+    "industry",
     "employees", "email", "phone",
 )  # fmt: skip
 
@@ -331,13 +332,13 @@ def _company(plan: Plan, ordinal: int, rng: random.Random, company_id: int, rows
     moves = _lifecycle(rng, stage, created, plan.today)
     has_address = rng.random() < 0.8
     custom = {"employees_band": band} if "employees_band" in plan.field_keys else {}
-    text = CompanyText(name, email, phone, website, city.name)
+    search_text = company_search_text(cast(Company, CompanyText(name, email, phone, website, city.name)))
     rows.companies.append((
         company_id, plan.organization_id, plan.timestamp(created), plan.timestamp(moves[-1][2]),
         owner_id, owner_id, None, None, owner_id, stage, SOURCES(rng),
         locales.street(rng, country) if has_address else "", city.name, city.region,
         locales.postal_code(rng, city) if has_address else "", country.code, "", json.dumps(custom),
-        sort_key(name), company_search_text(cast(Company, text)), name, website,
+        sort_key(name), search_text, cjk_grams(search_text), name, website,
         rng.choice(locales.INDUSTRIES), rng.randint(*EMPLOYEE_BANDS[band]), email, phone,
     ))  # fmt: skip
     if rng.random() < 0.3:
@@ -370,8 +371,9 @@ def known_companies() -> list[KnownCompany]:
 CONTACT_COLUMNS = (
     "id", "organization_id", "created_at", "updated_at", "created_by_id", "updated_by_id", "deleted_at",
     "deleted_by_id", "owner_id", "lifecycle_stage", "source", "street", "city", "region", "postal_code",
-    "country", "description", "custom_fields", "sort_name", "search_text", "first_name", "last_name",
-    "company_id", "job_title", "birthday", "preferred_language", "preferred_channel", "email", "phone",
+    "country", "description", "custom_fields", "sort_name", "search_text", "search_grams", "first_name",
+    "last_name", "company_id", "job_title", "birthday", "preferred_language", "preferred_channel", "email",
+    "phone",
 )  # fmt: skip
 EMAIL_COLUMNS = ("organization_id", "created_at", "updated_at", "contact_id", "email", "label", "is_primary")
 PHONE_COLUMNS = (
@@ -464,7 +466,8 @@ def _contact(plan: Plan, ordinal: int, rng: random.Random, contact_id: int, rows
         contact_id, org, created_at, updated_at, owner_id, owner_id, None, None, owner_id, stage,
         SOURCES(rng), locales.street(rng, country) if has_address else "", city.name, city.region,
         locales.postal_code(rng, city) if has_address else "", country.code, "", json.dumps(custom),
-        sort_key(display_name(name.first_name, name.last_name)), search_text, name.first_name,
+        sort_key(display_name(name.first_name, name.last_name)), search_text, cjk_grams(search_text),
+        name.first_name,
         name.last_name, company.id if company else None,
         rng.choice(locales.JOB_TITLES[language]) if company and rng.random() < 0.85 else "", birthday,
         language if rng.random() < 0.9 else "", CHANNELS(rng), emails[0][0] if emails else "", phones[0][0],
@@ -502,8 +505,8 @@ def _write_contacts(writer: BulkWriter, rows: Rows) -> None:
 
 
 def _fill_search_index(writer: BulkWriter, organization_id: int, tables: Sequence[type[Customer]]) -> None:
-    """Index the new rows for search at once, as migration 0002's insert triggers would have row
-    by row (SQLite only: PostgreSQL's trigram index is rebuilt with the other indexes)."""
+    """Index the new rows for search at once, as the insert triggers of migrations 0002 and 0005
+    would have row by row (SQLite only: PostgreSQL's GIN indexes are rebuilt with the other indexes)."""
     for model in tables:
         table = model._meta.db_table
         index = f"{table}_search"
@@ -515,6 +518,12 @@ def _fill_search_index(writer: BulkWriter, organization_id: int, tables: Sequenc
             [organization_key(organization_id), organization_id, writer.first_reserved[model]],
         )
         writer.execute(f"INSERT INTO {index}({index}, rank) VALUES ('hashsize', {1024 * 1024})")
+        writer.execute(
+            f"INSERT INTO {table}_grams(rowid, organization_key, search_grams) "
+            f"SELECT id, ?, search_grams FROM {table} "
+            f"WHERE organization_id = ? AND id >= ? AND search_grams != ''",
+            [organization_key(organization_id), organization_id, writer.first_reserved[model]],
+        )
 
 
 def _is_large(added: int, have: int) -> bool:
@@ -592,7 +601,9 @@ def _load(
     if _is_large(add_contacts, have_contacts):
         deferred |= CONTACT_TABLES
         searched.append(Contact)
-    triggers = [f"{model._meta.db_table}_search_insert" for model in searched]
+    triggers = [
+        f"{model._meta.db_table}_{index}_insert" for model in searched for index in ("search", "grams")
+    ]
     expected = BYTES_PER_RECORD * (have_companies + add_companies + have_contacts + add_contacts)
     with BulkWriter(expected_bytes=expected) as writer:
         plan.is_postgresql = writer.is_postgresql

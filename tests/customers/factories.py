@@ -2,6 +2,7 @@ import factory
 
 from kliento.customers.custom_fields import store_unique_values
 from kliento.customers.models import Company, Contact, CustomField, LifecycleStage, Tag, display_name
+from kliento.customers.search import cjk_grams
 from kliento.customers.services import company_search_text, contact_search_text, sort_key
 from tests.factories import OrganizationFactory, TenantFactory
 
@@ -26,6 +27,7 @@ class CompanyFactory(TenantFactory):
     lifecycle_stage = LifecycleStage.LEAD
     sort_name = factory.LazyAttribute(lambda company: sort_key(company.name))
     search_text = factory.LazyAttribute(lambda company: company_search_text(Company(name=company.name)))
+    search_grams = factory.LazyAttribute(lambda company: cjk_grams(company.search_text))
     unique_values = factory.PostGeneration(index_unique_values)
 
 
@@ -46,6 +48,7 @@ class ContactFactory(TenantFactory):
             Contact(first_name=contact.first_name, last_name=contact.last_name), [], [], ""
         )
     )
+    search_grams = factory.LazyAttribute(lambda contact: cjk_grams(contact.search_text))
     unique_values = factory.PostGeneration(index_unique_values)
 
 

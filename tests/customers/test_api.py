@@ -62,6 +62,86 @@ def limit_visibility(member: Membership) -> None:
     member.organization.save()
 
 
+# Lists: text search with filters ------------------------------------------------------------
+
+
+def test_the_contact_list_api_combines_text_with_filters(api, alice):
+    ContactFactory(
+        organization=alice.organization, first_name="Ada", last_name="Lovelace", lifecycle_stage="active"
+    )
+    ContactFactory(
+        organization=alice.organization, first_name="Adam", last_name="Lovell", lifecycle_stage="lead"
+    )
+    ContactFactory(
+        organization=alice.organization, first_name="Grace", last_name="Hopper", lifecycle_stage="active"
+    )
+
+    response = api.get("/api/v1/contacts?q=love&stage=active")
+
+    assert response.status_code == 200
+    assert names(response) == ["Ada Lovelace"]
+
+
+def test_the_company_list_api_finds_a_short_chinese_fragment_inside_a_name(api, alice):
+    CompanyFactory(organization=alice.organization, name="北京永新服装有限公司")
+    CompanyFactory(organization=alice.organization, name="上海华美贸易公司")
+
+    response = api.get("/api/v1/companies", {"q": "服装"})
+
+    assert [item["name"] for item in response.json()["items"]] == ["北京永新服装有限公司"]
+
+
+def test_the_list_api_pages_through_text_matches_with_the_cursor(api, alice):
+    for number in range(3):
+        ContactFactory(organization=alice.organization, first_name=f"Ada{number}", last_name="Lovelace")
+    ContactFactory(organization=alice.organization, first_name="Grace", last_name="Hopper")
+
+    first = api.get("/api/v1/contacts?q=lovelace&limit=2").json()
+    second = api.get(f"/api/v1/contacts?q=lovelace&limit=2&cursor={first['next_cursor']}").json()
+
+    assert [item["full_name"] for item in first["items"] + second["items"]] == [
+        "Ada0 Lovelace", "Ada1 Lovelace", "Ada2 Lovelace",
+    ]  # fmt: skip
+    assert second["next_cursor"] is None
+
+
+def test_a_list_search_too_short_is_a_422_naming_q(api, alice):
+    response = api.get("/api/v1/contacts?q=a")
+
+    assert response.status_code == 422
+    assert fields(response) == ["q"]
+
+
+def test_the_count_endpoint_counts_the_list_with_its_text_and_filters_exactly(api, alice):
+    ContactFactory(
+        organization=alice.organization, first_name="Ada", last_name="Lovelace", lifecycle_stage="active"
+    )
+    ContactFactory(
+        organization=alice.organization, first_name="Adam", last_name="Lovell", lifecycle_stage="lead"
+    )
+
+    response = api.get("/api/v1/contacts/count?q=love&stage=active")
+
+    assert response.json() == {"count": 1, "is_estimate": False}
+
+
+def test_the_count_endpoint_estimates_beyond_the_cap(api, alice, settings):
+    settings.KLIENTO_EXACT_COUNT_CAP = 2
+    CompanyFactory.create_batch(5, organization=alice.organization)
+
+    body = api.get("/api/v1/companies/count").json()
+
+    assert body["is_estimate"] is True
+    assert body["count"] >= 3
+
+
+def test_the_count_endpoint_names_a_bad_filter(api, alice):
+    response = api.get("/api/v1/contacts/count?stage=asleep")
+
+    assert response.status_code == 422
+    assert fields(response) == ["stage"]
+
+
 # Contacts: create, read, update, delete -----------------------------------------------------
 
 

@@ -4,9 +4,11 @@ actions, visibility and query counts."""
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from kliento.core.models import AuditEntry, Organization
 from kliento.core.permissions import Role
@@ -264,6 +266,136 @@ def test_each_applied_filter_shows_as_a_chip_that_removes_it(alice_client, alice
         "Stage: Lead": f"{CONTACTS}?stage=lost&sort=-created",
         "Stage: Lost": f"{CONTACTS}?stage=lead&sort=-created",
     }
+
+
+def test_text_typed_in_the_list_combines_with_its_filters(alice_client, alice):
+    contact(alice, first_name="Ada", last_name="Lovelace", lifecycle_stage=LifecycleStage.ACTIVE)
+    contact(alice, first_name="Adam", last_name="Lovell", lifecycle_stage=LifecycleStage.LEAD)
+    contact(alice, first_name="Grace", last_name="Hopper", lifecycle_stage=LifecycleStage.ACTIVE)
+
+    response = alice_client.get(CONTACTS, {"q": "love", "stage": "active"})
+
+    assert names(response) == ["Ada Lovelace"]
+
+
+def test_a_short_chinese_fragment_in_the_list_finds_the_company_inside_its_filters(alice_client, alice):
+    CompanyFactory(organization=alice.organization, name="北京永新服装有限公司", lifecycle_stage="active")
+    CompanyFactory(organization=alice.organization, name="上海永新贸易公司", lifecycle_stage="lead")
+    CompanyFactory(organization=alice.organization, name="广州华美服装公司", lifecycle_stage="active")
+
+    response = alice_client.get(COMPANIES, {"q": "永新", "stage": "active"})
+
+    assert names(response) == ["北京永新服装有限公司"]
+
+
+def test_list_text_search_pages_through_every_match(alice_client, alice):
+    for number in range(55):
+        contact(alice, first_name=f"Ada{number:02}", last_name="Lovelace")
+    contact(alice, first_name="Grace", last_name="Hopper")
+
+    first = alice_client.get(CONTACTS, {"q": "lovelace"})
+    second = next_page(alice_client, first)
+
+    assert len(names(first)) == 50
+    assert len(names(second)) == 5
+    assert "Grace Hopper" not in names(first) + names(second)
+
+
+def test_text_in_the_list_shows_as_a_chip_and_stays_in_the_search_box(alice_client, alice):
+    contact(alice, first_name="Ada", last_name="Lovelace")
+
+    response = alice_client.get(CONTACTS, {"q": "love"})
+
+    content = response.content.decode()
+    assert [chip.label for chip in response.context["chips"]] == ["Search: love"]
+    assert 'id="filter-q" type="search" name="q" value="love"' in content
+
+
+def test_one_latin_letter_in_the_list_search_answers_400_naming_it(alice_client, alice):
+    response = alice_client.get(CONTACTS, {"q": "a"})
+
+    assert response.status_code == 400
+    assert "<strong>Search</strong>: Type at least two characters" in response.content.decode()
+
+
+# Counts -----------------------------------------------------------------------------------------
+
+CONTACT_COUNT = reverse("customers:contact-count")
+
+
+@pytest.fixture
+def fresh_totals():
+    cache.clear()  # organization totals kept by an earlier test must not leak into this one
+
+
+def test_a_first_page_with_more_after_it_asks_for_the_count_with_its_filters(alice_client, alice):
+    for number in range(51):
+        contact(
+            alice, first_name=f"Ada{number:02}", last_name="Lovelace", lifecycle_stage=LifecycleStage.ACTIVE
+        )
+
+    response = alice_client.get(CONTACTS, {"stage": "active", "q": "lovelace"})
+
+    content = response.content.decode()
+    assert f'hx-get="{CONTACT_COUNT}?stage=active&amp;q=lovelace" hx-trigger="load"' in content
+    assert "50+ contacts" in content
+
+
+def test_a_list_that_fits_on_one_page_shows_its_count_without_asking_again(alice_client, alice):
+    contact(alice, first_name="Ada", last_name="Lovelace")
+
+    response = alice_client.get(CONTACTS)
+
+    assert response.context["count_url"] == ""
+    assert response.context["result_label"] == "1 contact"
+
+
+def test_the_count_below_the_cap_is_exact_and_follows_the_filters(alice_client, alice):
+    contact(alice, first_name="Ada", last_name="Lovelace", lifecycle_stage=LifecycleStage.ACTIVE)
+    contact(alice, first_name="Adam", last_name="Lovell", lifecycle_stage=LifecycleStage.LEAD)
+    contact(alice, first_name="Alan", last_name="Lovett", lifecycle_stage=LifecycleStage.ACTIVE)
+    contact(alice, first_name="Grace", last_name="Hopper", lifecycle_stage=LifecycleStage.ACTIVE)
+
+    response = alice_client.get(CONTACT_COUNT, {"stage": "active", "q": "lov"})
+
+    assert response.context["label"] == "2 contacts"
+
+
+def test_the_count_above_the_cap_is_an_estimate_said_as_about(alice_client, alice, settings, fresh_totals):
+    settings.KLIENTO_EXACT_COUNT_CAP = 3
+    for number in range(8):
+        contact(alice, first_name=f"Ada{number}", last_name="Lovelace")
+
+    response = alice_client.get(CONTACT_COUNT)
+
+    assert response.context["label"].startswith("about ")
+    assert response.context["label"].endswith(" contacts")
+
+
+def test_an_estimate_is_written_with_the_languages_digit_grouping(alice):
+    from kliento.customers.views.list_kinds import COMPANIES as COMPANY_KIND
+
+    with translation.override("en"):
+        assert COMPANY_KIND.count_label(310000, estimate=True) == "about 310,000 companies"
+
+
+def test_the_count_of_a_list_with_a_bad_filter_is_empty(alice_client, alice):
+    response = alice_client.get(CONTACT_COUNT, {"stage": "asleep"})
+
+    assert response.status_code == 400
+    assert response.content == b""
+
+
+def test_the_count_runs_a_few_queries_whatever_the_size(
+    alice_client, alice, settings, fresh_totals, django_assert_max_num_queries
+):
+    settings.KLIENTO_EXACT_COUNT_CAP = 5
+    for number in range(12):
+        contact(alice, first_name=f"Ada{number}", last_name="Lovelace")
+
+    # Six for the session and the member, as on every page; three for an estimate.
+    with django_assert_max_num_queries(9):
+        alice_client.get(CONTACT_COUNT, {"stage": "lead"})
 
 
 def test_a_bad_date_filter_answers_400_naming_the_filter_with_an_empty_table(alice_client, alice):

@@ -53,6 +53,66 @@ def test_a_chinese_family_name_alone_finds_everyone_of_that_family(alice):
     assert _titles("王", alice) == ["王伟", "王芳"]
 
 
+def test_a_given_name_alone_finds_the_chinese_contact(alice):
+    _contact(alice, "明", "谢")
+    _contact(alice, "伟", "王")
+
+    assert _titles("明", alice) == ["谢明"]
+
+
+@pytest.mark.parametrize("fragment", ["永新", "服装", "有限"])
+def test_two_characters_inside_a_chinese_company_name_find_the_company(alice, fragment):
+    _company(alice, "北京永新服装有限公司")
+    _company(alice, "上海华美贸易公司")
+
+    assert _titles(fragment, alice) == ["北京永新服装有限公司"]
+
+
+def test_a_character_from_the_middle_of_a_chinese_company_name_finds_it(alice):
+    _company(alice, "北京永新服装有限公司")
+    _company(alice, "上海华美贸易公司")
+
+    assert _titles("装", alice) == ["北京永新服装有限公司"]
+
+
+def test_characters_that_are_not_neighbours_do_not_find_the_name(alice):
+    _company(alice, "北京永新服装有限公司")
+
+    assert _titles("京新", alice) == []
+
+
+def test_a_kanji_or_kana_fragment_inside_a_japanese_name_finds_the_contact(alice):
+    _contact(alice, "はなこ", "山田")
+    _contact(alice, "太郎", "田中")
+
+    assert _titles("なこ", alice) == ["山田はなこ"]
+    assert _titles("田", alice) == ["田中太郎", "山田はなこ"]  # a name starting with it first
+
+
+def test_a_hangul_fragment_inside_a_korean_name_finds_the_contact(alice):
+    _contact(alice, "민수", "김")
+    _contact(alice, "지은", "이")
+
+    assert _titles("민", alice) == ["김민수"]
+    assert _titles("지은", alice) == ["이지은"]
+
+
+def test_a_renamed_chinese_company_is_found_by_a_fragment_of_its_new_name_only(alice):
+    company = _company(alice, "北京永新服装有限公司")
+
+    services.update_company(company=company, member=alice, data={"name": "广州华美贸易公司"})
+
+    assert _titles("永新", alice) == []
+    assert _titles("华美", alice) == ["广州华美贸易公司"]
+
+
+def test_a_short_chinese_fragment_finds_nothing_in_another_organization(alice, olga):
+    with active_organization(olga.organization_id):
+        _contact(olga, "明", "谢")
+
+    assert _titles("明", alice) == []
+
+
 def test_a_fragment_of_an_arabic_name_finds_the_contact(alice):
     _contact(alice, "محمد", "عبدالله")
     _contact(alice, "فاطمة", "الزهراء")

@@ -290,7 +290,7 @@ def company_detail(request: HttpRequest, company_id: int) -> HttpResponse:
 
 
 # Fields the services keep for search and sorting: not something a person changed.
-HIDDEN_CHANGES = {"sort_name", "search_text"}
+HIDDEN_CHANGES = {"sort_name", "search_text", "search_grams"}
 
 
 def _shown(value: Any) -> Any:

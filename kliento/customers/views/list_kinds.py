@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Model
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -40,6 +41,7 @@ class ListKind:
     model: type[Model]
     url_name: str
     bulk_url_name: str
+    count_url_name: str
     detail_url_name: str
     create_url_name: str
     template: str
@@ -56,6 +58,10 @@ class ListKind:
     @property
     def list_url(self) -> str:
         return reverse(self.url_name)
+
+    @property
+    def count_url(self) -> str:
+        return reverse(self.count_url_name)
 
     @property
     def bulk_url(self) -> str:
@@ -78,14 +84,20 @@ class ListKind:
         before, _placeholder, after = text.partition("%(command)s")
         return format_html("{}<code>{}</code>{}", before, "kliento demo", after)
 
-    def count_label(self, count: int, *, more: bool) -> str:
+    def count_label(self, count: int, *, more: bool = False, estimate: bool = False) -> str:
+        """ "12 contacts", "50+ contacts" (a first page with more after it) or "about 310,000 contacts"."""
+        values = {"count": number_format(count, force_grouping=True)}
         if self.is_contact:
+            if estimate:
+                return ngettext("about %(count)s contact", "about %(count)s contacts", count) % values
             if more:
-                return _("%(count)s+ contacts") % {"count": count}
-            return ngettext("%(count)s contact", "%(count)s contacts", count) % {"count": count}
+                return _("%(count)s+ contacts") % values
+            return ngettext("%(count)s contact", "%(count)s contacts", count) % values
+        if estimate:
+            return ngettext("about %(count)s company", "about %(count)s companies", count) % values
         if more:
-            return _("%(count)s+ companies") % {"count": count}
-        return ngettext("%(count)s company", "%(count)s companies", count) % {"count": count}
+            return _("%(count)s+ companies") % values
+        return ngettext("%(count)s company", "%(count)s companies", count) % values
 
     def bulk_message(self, action: str, count: int) -> str:
         values = {"count": count}
@@ -115,6 +127,7 @@ CONTACTS = ListKind(
     model=Contact,
     url_name="customers:contact-list",
     bulk_url_name="customers:contact-bulk",
+    count_url_name="customers:contact-count",
     detail_url_name="customers:contact-detail",
     create_url_name="customers:contact-create",
     template="customers/contact_list.html",
@@ -140,6 +153,7 @@ COMPANIES = ListKind(
     model=Company,
     url_name="customers:company-list",
     bulk_url_name="customers:company-bulk",
+    count_url_name="customers:company-count",
     detail_url_name="customers:company-detail",
     create_url_name="customers:company-create",
     template="customers/company_list.html",

@@ -3,7 +3,9 @@ bulk actions on a selection.
 
 One GET answers three ways: the whole page; only the results (`#list-results`, when the filter bar
 or a column header asks through htmx); only the next rows (`#list-more`, "Load more"). No page
-counts the table: a first page that has a next page says "50+".
+counts the table: a first page that has a next page says "50+" and asks the list's count URL
+for the figure afterwards (exact up to a cap, an estimate beyond; see core/counting.py), so
+counting never delays the first rows.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kliento.core.counting import count_rows
 from kliento.core.errors import DomainError, NotAllowed
 from kliento.core.models import Membership, Team
 from kliento.core.pagination import keyset_page
@@ -235,6 +238,7 @@ def _render_list(request: HttpRequest, kind: ListKind) -> HttpResponse:
                 company=company,
             ),
             "result_label": "" if cursor or errors else kind.count_label(len(rows), more=bool(next_cursor)),
+            "count_url": f"{kind.count_url}?{params.urlencode()}" if next_cursor and not cursor else "",
             "is_filtered": bool(applied),
             "first_url": _list_url(kind, request.GET, {"cursor": None}) if cursor else "",
             "clear_url": _clear_url(kind, request.GET),
@@ -310,6 +314,8 @@ def _filter_bar_context(
         "choices": choices,
         "teams": [Option(str(team.pk), team.name, params.get("team") == str(team.pk)) for team in teams],
         "team_invalid": "team" in invalid,
+        "search_value": params.get("q", ""),
+        "search_invalid": "q" in invalid,
         "company": company,
         "company_value": params.get("company", "") if kind.is_contact else "",
         "dates": [
@@ -333,6 +339,31 @@ def _filter_bar_context(
 @member_required()
 def contact_list(request: HttpRequest) -> HttpResponse:
     return _render_list(request, CONTACTS)
+
+
+def _render_count(request: HttpRequest, kind: ListKind) -> HttpResponse:
+    """The list's row count for its toolbar, asked for after the first rows are shown."""
+    member: Membership = request.member  # type: ignore[attr-defined]
+    try:
+        query = parse_list_query(kind.entity, _without(request.GET, PAGE_PARAMS), member=member)
+    except ValidationError:
+        return HttpResponse(status=400)  # the list itself names the bad filter
+    queryset, _ordering = filtered_customers(query, member=member)
+    count = count_rows(queryset)
+    label = kind.count_label(count.value, estimate=count.is_estimate)
+    response = render(request, "customers/_list_count.html", {"label": label})
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+@member_required()
+def contact_count(request: HttpRequest) -> HttpResponse:
+    return _render_count(request, CONTACTS)
+
+
+@member_required()
+def company_count(request: HttpRequest) -> HttpResponse:
+    return _render_count(request, COMPANIES)
 
 
 @member_required()
