@@ -46,7 +46,6 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_OUTPUT = Path(__file__).resolve().parent / "RESULTS.md"
 
 WARM_UP_SECONDS = 1.0
-REQUEST_CAP = 200_000  # per run: keeps the latency list small even against a very fast server
 REQUEST_TIMEOUT_SECONDS = 10.0
 READY_TIMEOUT_SECONDS = 60.0
 CLI_TIMEOUT_SECONDS = 300.0  # migrating an empty PostgreSQL database is slow on slow disks
