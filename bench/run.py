@@ -8,7 +8,6 @@ and stops the server again, whatever happens. See bench/README.md.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import itertools
 import json
@@ -20,7 +19,6 @@ import secrets
 import signal
 import socket
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -40,8 +38,7 @@ from psycopg import sql
 
 HOST = "127.0.0.1"  # the only address the harness ever talks to
 POSTGRES_ADMIN_URL = f"postgres://postgres@{HOST}:5432/postgres"
-POSTGRES_BENCH_DATABASE = "kliento_bench"
-POSTGRES_BENCH_URL = f"postgres://postgres@{HOST}:5432/{POSTGRES_BENCH_DATABASE}"
+POSTGRES_BENCH_DATABASE = "kliento_bench"  # the default; --pg-database names another
 ORG_SLUG = "bench"
 READY_PATH = "/accounts/login/"
 
@@ -49,7 +46,6 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_OUTPUT = Path(__file__).resolve().parent / "RESULTS.md"
 
 WARM_UP_SECONDS = 1.0
-REQUEST_CAP = 200_000  # per run: keeps the latency list small even against a very fast server
 REQUEST_TIMEOUT_SECONDS = 10.0
 READY_TIMEOUT_SECONDS = 60.0
 CLI_TIMEOUT_SECONDS = 300.0  # migrating an empty PostgreSQL database is slow on slow disks
@@ -81,9 +77,10 @@ class Instance:
     """A served Kliento, as the scenarios see it."""
 
     base_url: str
-    api_key: str
+    api_key: str  # a viewer's
     data: dict[str, int]  # what the database holds, by kind; reported next to the figures
     session_cookie: str = ""  # "sessionid=…" of a signed-in owner, for the pages
+    writer_key: str = ""  # a salesperson's API key, for the scenarios that write
     samples: Samples = field(default_factory=Samples)
 
 
@@ -93,6 +90,15 @@ def no_headers(instance: Instance) -> dict[str, str]:
 
 def api_key_headers(instance: Instance) -> dict[str, str]:
     return {"Authorization": f"Bearer {instance.api_key}"}
+
+
+def writer_headers(instance: Instance) -> dict[str, str]:
+    return {"Authorization": f"Bearer {instance.writer_key}", "Content-Type": "application/json"}
+
+
+def mixed_headers(instance: Instance) -> dict[str, str]:
+    """Both credentials: pages read the session, the API takes the key."""
+    return {**htmx_headers(instance), **api_key_headers(instance)}
 
 
 def session_headers(instance: Instance) -> dict[str, str]:
@@ -122,15 +128,31 @@ class Scenario:
     headers: Callable[[Instance], dict[str, str]] = no_headers
     p95_target_ms: float | None = None
     throughput_target: float | None = None
+    bare_share_target: float | None = None  # req/s at least this share of the bare endpoint's
+    body: str | None = None  # a JSON template; "{n}" becomes the request's number, "{run}" the run's
+    serial: bool = False  # one request at a time on one connection
 
     def concurrency(self, args: argparse.Namespace) -> int:
-        return 1 if self.p95_target_ms is not None else args.concurrency
+        return 1 if self.p95_target_ms is not None or self.serial else args.concurrency
 
     def paths(self, instance: Instance) -> Sequence[str]:
         paths = [self.path] if isinstance(self.path, str) else list(self.path(instance))
         if not paths:
             raise BenchError(f"{self.name}: the seeded data gave nothing to ask for")
         return paths
+
+
+def mixed_paths(instance: Instance) -> list[str]:
+    """What a busy team does at once: lists, searches, cards and API reads, interleaved."""
+    fixed = ["/contacts/", "/contacts/?stage=active&sort=-created", "/api/v1/contacts?limit=50", "/api/v1/me"]
+    groups = [contact_cards(instance), *(searches(kind)(instance) for kind in SEARCH_KINDS)]
+    mixed = []
+    for number, parts in enumerate(itertools.zip_longest(*groups)):
+        mixed += [part for part in parts if part] + [fixed[number % len(fixed)]]
+    return mixed
+
+
+SEARCH_KINDS = ("name_fragments", "email_fragments", "phone_tails")
 
 
 def contact_cards(instance: Instance) -> list[str]:
@@ -146,7 +168,7 @@ def searches(kind: str) -> Callable[[Instance], list[str]]:
 
 SCENARIOS: list[Scenario] = [
     Scenario("sign-in page", "GET", "/accounts/login/"),
-    Scenario("GET /api/v1/me", "GET", "/api/v1/me", api_key_headers),
+    Scenario("GET /api/v1/me", "GET", "/api/v1/me", api_key_headers, bare_share_target=0.5),
     # Issue 3: customer lists, search and cards at size.
     Scenario("contact list, first page", "GET", "/contacts/", session_headers, p95_target_ms=50),
     Scenario(
@@ -165,9 +187,29 @@ SCENARIOS: list[Scenario] = [
         "GET",
         "/api/v1/contacts?limit=50",
         api_key_headers,
-        throughput_target=500,
+        throughput_target=1000,
     ),
+    Scenario(
+        "POST /api/v1/contacts",
+        "POST",
+        "/api/v1/contacts",
+        writer_headers,
+        throughput_target=300,
+        serial=True,
+        body=(
+            '{"first_name": "Bench", "last_name": "Writer {run} {n}", "lifecycle_stage": "lead", '
+            '"emails": [{"email": "writer-{run}-{n}@example.com"}], '
+            '"phones": [{"number": "+1 202 555 {n4}"}]}'
+        ),
+    ),
+    # Last: the server's peak memory is read after it, so it covers every request of the run.
+    Scenario("mixed: pages, search, cards, API", "GET", mixed_paths, mixed_headers),
 ]
+
+RSS_TARGET_BYTES = 120 * 1024**2  # peak RSS of one server worker after the run
+
+# The reference: served by granian with Kliento's workers and threads in the same run (bench/bare.py).
+BARE = Scenario("bare Django + Ninja endpoint, one query", "GET", "/bare")
 
 
 # --- Results ----------------------------------------------------------------------------------
@@ -179,11 +221,14 @@ class ScenarioResult:
     requests: int
     errors: Counter[str]  # by HTTP status or exception name
     elapsed: float
-    latencies_ms: list[float]  # of successful answers only, so a fast error page cannot flatter
+    successes: int
+    latencies_ms: tuple[float, float, float] | None  # p50, p95, p99 as wrk saw them
     client_cpu_share: float  # load generator CPU time / wall time: near 1.0 means it was the limit
     concurrency: int = 0
     p95_target_ms: float | None = None
     throughput_target: float | None = None
+    bare_share_target: float | None = None
+    bare_throughput: float | None = None  # the reference endpoint's req/s in the same run
 
     @property
     def error_count(self) -> int:
@@ -192,7 +237,11 @@ class ScenarioResult:
     @property
     def throughput(self) -> float:
         """Successful answers per second."""
-        return len(self.latencies_ms) / self.elapsed if self.elapsed > 0 else 0.0
+        return self.successes / self.elapsed if self.elapsed > 0 else 0.0
+
+    @property
+    def bare_share(self) -> float | None:
+        return self.throughput / self.bare_throughput if self.bare_throughput else None
 
     def target_cell(self) -> str:
         """The scenario's target and whether this run met it (errors miss any target)."""
@@ -204,16 +253,16 @@ class ScenarioResult:
             checks.append(
                 (f"≥ {self.throughput_target:,.0f} req/s", self.throughput >= self.throughput_target)
             )
+        if self.bare_share_target is not None:
+            share = self.bare_share or 0.0
+            checks.append((f"≥ {self.bare_share_target:.0%} of bare", share >= self.bare_share_target))
         return "; ".join(
             f"{label}: {'met' if met and not self.errors else 'missed'}" for label, met in checks
         )
 
     def percentiles(self) -> tuple[float, float, float] | None:
         """p50, p95 and p99 in ms, or None when too few requests succeeded to tell."""
-        if len(self.latencies_ms) < 2:
-            return None
-        cuts = statistics.quantiles(self.latencies_ms, n=100, method="inclusive")
-        return cuts[49], cuts[94], cuts[98]
+        return self.latencies_ms if self.successes >= 2 else None
 
 
 @dataclass
@@ -224,85 +273,122 @@ class DatabaseReport:
     results: list[ScenarioResult] = field(default_factory=list)
     skipped: str = ""  # why this database was not measured
     seeding: str = ""  # the demo command that filled the database, and how long it took
+    bare: ScenarioResult | None = None
+    peak_rss: dict[int, int] = field(default_factory=dict)  # worker pid -> peak RSS in bytes
+    requests_served: int = 0  # by the server, warm-ups included, when the peak RSS was read
 
 
 # --- Load generation --------------------------------------------------------------------------
 
 
-async def drive(
-    client: httpx.AsyncClient,
-    scenario: Scenario,
-    headers: dict[str, str],
-    paths: Sequence[str],
-    *,
-    duration: float,
-    concurrency: int,
-) -> ScenarioResult:
-    """Send the scenario's requests from `concurrency` workers until the time or the cap runs out."""
-    next_path = itertools.cycle(paths).__next__  # one event loop thread: no lock needed
-    latencies: list[float] = []
-    errors: Counter[str] = Counter()
-    sent = 0
+WRK_SCRIPT = """
+local paths = {%(paths)s}
+local headers = {%(headers)s}
+local method = %(method)s
+local body = %(body)s
+local sent = 0
+request = function()
+  sent = sent + 1
+  local path = paths[(sent - 1) %% #paths + 1]
+  local payload = nil
+  if body then
+    payload = body:gsub("{n4}", string.format("%%04d", sent %% 10000)):gsub("{n}", tostring(sent))
+  end
+  return wrk.format(method, path, headers, payload)
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("WRK_RESULT %%d %%d %%d %%d %%d %%d %%d %%d %%d %%d\\n", summary.requests,
+    summary.duration, e.connect, e.read, e.write, e.status, e.timeout,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99)))
+end
+"""
+
+
+def lua_string(text: str) -> str:
+    """A Lua string literal; JSON's escapes are Lua's for ASCII text (paths are quoted, keys ASCII)."""
+    if not text.isascii():
+        raise BenchError(f"wrk scripts take ASCII text only: {text!r}")
+    return json.dumps(text)
+
+
+def wrk_script(scenario: Scenario, instance: Instance, run_token: str) -> str:
+    headers = ", ".join(
+        f"[{lua_string(name)}] = {lua_string(value)}" for name, value in scenario.headers(instance).items()
+    )
+    body = scenario.body.replace("{run}", run_token) if scenario.body else None
+    return WRK_SCRIPT % {
+        "paths": ", ".join(lua_string(path) for path in scenario.paths(instance)),
+        "headers": headers,
+        "method": lua_string(scenario.method),
+        "body": lua_string(body) if body else "nil",
+    }
+
+
+def run_wrk(base_url: str, script: Path, *, duration: float, concurrency: int) -> tuple[list[int], float]:
+    """One wrk run; its figures (see WRK_SCRIPT's done) and the CPU share it used of one core."""
+    command = ["wrk", "-t1", f"-c{concurrency}", f"-d{max(1, round(duration))}s", "-s", str(script)]
+    command += [f"--timeout={REQUEST_TIMEOUT_SECONDS:.0f}s", base_url]
+    cpu_before = os.times()
     started = time.perf_counter()
-    cpu_started = time.process_time()
-    deadline = started + duration
-
-    async def worker() -> None:
-        nonlocal sent
-        while sent < REQUEST_CAP and time.perf_counter() < deadline:
-            sent += 1
-            began = time.perf_counter()
-            try:
-                response = await client.request(scenario.method, next_path(), headers=headers)
-            except (httpx.HTTPError, OSError) as error:
-                errors[type(error).__name__] += 1
-                continue
-            except asyncio.CancelledError:
-                errors["cut off"] += 1
-                raise
-            if response.is_success:
-                latencies.append((time.perf_counter() - began) * 1000)
-            else:
-                errors[str(response.status_code)] += 1
-
-    tasks = [asyncio.create_task(worker()) for _ in range(concurrency)]
-    # Requests time out on their own; this bound also stops a run whose requests keep hanging.
-    done, pending = await asyncio.wait(tasks, timeout=duration + REQUEST_TIMEOUT_SECONDS + 5)
-    for task in pending:
-        task.cancel()
-    await asyncio.gather(*pending, return_exceptions=True)
-    for task in done:
-        task.result()  # a bug in the harness should surface, not read as a slow server
+    try:
+        completed = subprocess.run(
+            command,
+            capture_output=True,
+            text=True,
+            timeout=duration + REQUEST_TIMEOUT_SECONDS + 10,
+            check=False,
+        )
+    except FileNotFoundError as error:
+        raise BenchError("wrk is not installed (Debian: apt-get install wrk)") from error
+    except subprocess.TimeoutExpired as error:
+        raise BenchError("wrk did not finish in time") from error
     elapsed = time.perf_counter() - started
-    cpu_share = (time.process_time() - cpu_started) / elapsed if elapsed > 0 else 0.0
+    cpu_after = os.times()
+    cpu = (cpu_after.children_user - cpu_before.children_user) + (
+        cpu_after.children_system - cpu_before.children_system
+    )
+    for line in completed.stdout.splitlines():
+        if line.startswith("WRK_RESULT "):
+            return [int(value) for value in line.split()[1:]], cpu / elapsed if elapsed > 0 else 0.0
+    raise BenchError(f"wrk gave no result (exit {completed.returncode}):\n{tail(completed.stderr)}")
+
+
+def measure(instance: Instance, scenario: Scenario, *, duration: float, concurrency: int) -> ScenarioResult:
+    """Warm up, then measure with wrk (keep-alive connections, one thread: little CPU of its own)."""
+    with tempfile.TemporaryDirectory(prefix="kliento-bench-wrk-") as script_dir:
+        # A fresh token per run, so that written records never repeat an earlier run's.
+        script = Path(script_dir) / "scenario.lua"
+        script.write_text(wrk_script(scenario, instance, secrets.token_hex(4)))
+        run_wrk(instance.base_url, script, duration=WARM_UP_SECONDS, concurrency=concurrency)
+        script.write_text(wrk_script(scenario, instance, secrets.token_hex(4)))
+        figures, cpu_share = run_wrk(instance.base_url, script, duration=duration, concurrency=concurrency)
+    requests, micros, connect, read, write, status, timeouts, p50, p95, p99 = figures
+    errors: Counter[str] = Counter()
+    for kind, count in (
+        ("HTTP ≥ 400", status),
+        ("connect", connect),
+        ("read", read),
+        ("write", write),
+        ("timeout", timeouts),
+    ):
+        if count:
+            errors[kind] = count
+    # wrk counts a failed read or a timeout as a request too; only answers below 400 succeed.
+    successes = max(0, requests - status - read - timeouts)
     return ScenarioResult(
         scenario.name,
-        sent,
+        requests,
         errors,
-        elapsed,
-        latencies,
+        micros / 1_000_000,
+        successes,
+        (p50 / 1000, p95 / 1000, p99 / 1000),
         cpu_share,
         concurrency,
         scenario.p95_target_ms,
         scenario.throughput_target,
+        scenario.bare_share_target,
     )
-
-
-async def measure(
-    instance: Instance, scenario: Scenario, *, duration: float, concurrency: int
-) -> ScenarioResult:
-    """Warm up, then measure, over the same keep-alive connections."""
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    # trust_env=False: no proxy setting from the environment may route the load off this machine.
-    async with httpx.AsyncClient(
-        base_url=instance.base_url,
-        limits=limits,
-        timeout=REQUEST_TIMEOUT_SECONDS,
-        trust_env=False,
-    ) as client:
-        headers, paths = scenario.headers(instance), scenario.paths(instance)
-        await drive(client, scenario, headers, paths, duration=WARM_UP_SECONDS, concurrency=concurrency)
-        return await drive(client, scenario, headers, paths, duration=duration, concurrency=concurrency)
 
 
 # --- The instance under test ------------------------------------------------------------------
@@ -353,6 +439,7 @@ class Prepared:
     api_key: str
     password: str  # of BENCH_USER_EMAIL, an owner who signs in for the pages
     seeding: str
+    writer_key: str = ""  # a salesperson's, for the scenarios that write
 
 
 def prepare_instance(env: dict[str, str], args: argparse.Namespace) -> Prepared:
@@ -363,16 +450,21 @@ def prepare_instance(env: dict[str, str], args: argparse.Namespace) -> Prepared:
     run_cli("init", init_args, env)
     user_args = ["createuser", "--email", BENCH_USER_EMAIL, "--password", password, "--org", ORG_SLUG]
     run_cli("createuser", [*user_args, "--role", "owner", "--name", "Bench User"], env)
-    key_args = ["apikey", "create", "--org", ORG_SLUG, "--role", "viewer", "--name", "bench"]
-    lines = [line.strip() for line in run_cli("apikey create", key_args, env).splitlines() if line.strip()]
-    if not lines:
-        raise BenchError("`kliento apikey create` printed no key")
+    api_key = create_api_key(env, "viewer")
     sizes = ["--contacts", str(args.contacts), "--companies", str(args.companies)]
     started = time.perf_counter()
     run_cli("demo", ["demo", "--org", ORG_SLUG, *sizes], env, timeout=SEED_TIMEOUT_SECONDS)
     seconds = time.perf_counter() - started
     seeding = f"`kliento demo --org {ORG_SLUG} {' '.join(sizes)}` took {seconds:,.0f} s"
-    return Prepared(api_key=lines[-1], password=password, seeding=seeding)
+    return Prepared(api_key, password, seeding, create_api_key(env, "salesperson"))
+
+
+def create_api_key(env: dict[str, str], role: str) -> str:
+    key_args = ["apikey", "create", "--org", ORG_SLUG, "--role", role, "--name", f"bench {role}"]
+    lines = [line.strip() for line in run_cli("apikey create", key_args, env).splitlines() if line.strip()]
+    if not lines:
+        raise BenchError("`kliento apikey create` printed no key")
+    return lines[-1]
 
 
 # What the seeded data holds, read straight from the database (the harness knows its tables).
@@ -460,7 +552,9 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def wait_until_ready(process: subprocess.Popen[bytes], base_url: str, log_path: Path) -> None:
+def wait_until_ready(
+    process: subprocess.Popen[bytes], base_url: str, log_path: Path, ready_path: str = READY_PATH
+) -> None:
     started = time.monotonic()
     last_outcome = "no answer"
     with httpx.Client(base_url=base_url, timeout=2.0, trust_env=False) as client:
@@ -469,7 +563,7 @@ def wait_until_ready(process: subprocess.Popen[bytes], base_url: str, log_path: 
                 log = tail(log_path.read_text(errors="replace"))
                 raise BenchError(f"the server exited with code {process.returncode}:\n{log}")
             try:
-                status = client.get(READY_PATH).status_code
+                status = client.get(ready_path).status_code
             except httpx.HTTPError as error:
                 last_outcome = type(error).__name__
             else:
@@ -480,7 +574,7 @@ def wait_until_ready(process: subprocess.Popen[bytes], base_url: str, log_path: 
             time.sleep(0.25)
     log = tail(log_path.read_text(errors="replace"))
     raise BenchError(
-        f"GET {READY_PATH} did not answer 200 within {READY_TIMEOUT_SECONDS:.0f} s "
+        f"GET {ready_path} did not answer 200 within {READY_TIMEOUT_SECONDS:.0f} s "
         f"(last: {last_outcome}); server log:\n{log}"
     )
 
@@ -501,15 +595,27 @@ def stop_server(process: subprocess.Popen[bytes]) -> None:
         os.killpg(process.pid, signal.SIGKILL)
 
 
+KLIENTO_THREADS = 2  # `kliento serve`'s default threads per worker; the bare endpoint gets the same
+
+
 @contextlib.contextmanager
-def served(env: dict[str, str], *, workers: int, log_path: Path) -> Iterator[str]:
-    """Run `kliento serve` on a free local port for the duration of the block; yield its URL."""
-    port = free_port()
-    progress(f"Starting kliento serve on {HOST}:{port} with {workers} workers")
-    command = [sys.executable, "-m", "kliento", "serve", "--host", HOST, "--port", str(port)]
+def served(
+    env: dict[str, str], *, workers: int, log_path: Path, port: int = 0, bare: bool = False
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """Run `kliento serve` (or the bare reference app) on `port` (else a free local port) for the
+    duration of the block; yield its URL and process."""
+    port = port or free_port()
+    address = ["--host", HOST, "--port", str(port), "--workers", str(workers)]
+    if bare:
+        progress(f"Starting the bare endpoint on {HOST}:{port} with {workers} workers")
+        command = [sys.executable, "-m", "granian", "--interface", "wsgi", *address]
+        command += ["--blocking-threads", str(KLIENTO_THREADS), "bench.bare:application"]
+    else:
+        progress(f"Starting kliento serve on {HOST}:{port} with {workers} workers")
+        command = [sys.executable, "-m", "kliento", "serve", *address, "--threads", str(KLIENTO_THREADS)]
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [*command, "--workers", str(workers)],
+            command,
             cwd=PROJECT_DIR,
             env=env,
             stdin=subprocess.DEVNULL,
@@ -519,8 +625,8 @@ def served(env: dict[str, str], *, workers: int, log_path: Path) -> Iterator[str
         )
     try:
         base_url = f"http://{HOST}:{port}"
-        wait_until_ready(process, base_url, log_path)
-        yield base_url
+        wait_until_ready(process, base_url, log_path, "/bare" if bare else READY_PATH)
+        yield base_url, process
     finally:
         progress("Stopping the server")
         stop_server(process)
@@ -546,14 +652,18 @@ def postgres_admin(statement: sql.Composable) -> None:
         connection.execute(statement)
 
 
-def drop_postgres_database() -> None:
+def postgres_url(database: str) -> str:
+    return f"postgres://postgres@{HOST}:5432/{database}"
+
+
+def drop_postgres_database(database: str) -> None:
     # FORCE (PostgreSQL 13+) ends connections a killed server may have left behind.
-    name = sql.Identifier(POSTGRES_BENCH_DATABASE)
+    name = sql.Identifier(database)
     postgres_admin(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
 
 
-def postgres_version() -> str:
-    with psycopg.connect(POSTGRES_BENCH_URL, connect_timeout=5) as connection:
+def postgres_version(database_url: str) -> str:
+    with psycopg.connect(database_url, connect_timeout=5) as connection:
         row = connection.execute("SHOW server_version").fetchone()
     return str(row[0]) if row else "unknown"
 
@@ -571,7 +681,12 @@ def kept_instance(var_dir: Path, database_url: str | None, args: argparse.Namesp
         elif not (var_dir / "kliento.sqlite3").exists():
             return None
         if state["sizes"] == [args.contacts, args.companies]:
-            return Prepared(api_key=state["api_key"], password=state["password"], seeding=state["seeding"])
+            return Prepared(
+                api_key=state["api_key"],
+                password=state["password"],
+                seeding=state["seeding"],
+                writer_key=state.get("writer_key", ""),
+            )
     return None
 
 
@@ -595,7 +710,7 @@ def benchmark_instance(label: str, database_url: str | None, args: argparse.Name
         if prepared is None:
             progress(f"Preparing a fresh instance in {var_dir}")
             if database_url:
-                recreate_postgres_database()
+                recreate_postgres_database(args.pg_database)
             else:
                 (var_dir / "kliento.sqlite3").unlink(missing_ok=True)
             prepared = prepare_instance(env, args)
@@ -604,47 +719,80 @@ def benchmark_instance(label: str, database_url: str | None, args: argparse.Name
                 (var_dir / KEPT_STATE).write_text(json.dumps(state))
         else:
             progress(f"Reusing the instance kept in {var_dir}")
+        if not prepared.writer_key:  # kept by an older harness
+            prepared.writer_key = create_api_key(env, "salesperson")
+            if args.keep:
+                state = {**prepared.__dict__, "sizes": [args.contacts, args.companies]}
+                (var_dir / KEPT_STATE).write_text(json.dumps(state))
         data, samples = sample_data(database_url, var_dir)
-        version = postgres_version() if database_url else sqlite3.sqlite_version
+        version = postgres_version(database_url) if database_url else sqlite3.sqlite_version
         report = DatabaseReport(label, version=version, data=data, seeding=prepared.seeding)
-        with served(env, workers=args.workers, log_path=var_dir / "server.log") as base_url:
+        bare_env = {**env, "KLIENTO_DATABASE_URL": database_url or f"sqlite:///{var_dir / 'kliento.sqlite3'}"}
+        bare_port = args.port + 1 if args.port else 0
+        bare_log = var_dir / "bare.log"
+        bare = served(bare_env, workers=args.workers, log_path=bare_log, port=bare_port, bare=True)
+        with bare as (base_url, _):
+            instance = Instance(base_url=base_url, api_key="", data=data)
+            report.bare = run_scenario(instance, BARE, args)
+        serving = served(env, workers=args.workers, log_path=var_dir / "server.log", port=args.port)
+        with serving as (base_url, process):
             instance = Instance(
                 base_url=base_url,
                 api_key=prepared.api_key,
                 data=data,
                 session_cookie=sign_in(base_url, BENCH_USER_EMAIL, prepared.password),
                 samples=samples,
+                writer_key=prepared.writer_key,
             )
             for scenario in chosen_scenarios(args):
-                concurrency = scenario.concurrency(args)
-                progress(
-                    f"  {scenario.name}: {WARM_UP_SECONDS:.0f} s warm-up, then {args.duration:g} s "
-                    f"at concurrency {concurrency}"
-                )
-                result = asyncio.run(
-                    measure(instance, scenario, duration=args.duration, concurrency=concurrency)
-                )
-                progress(f"  {scenario.name}: {summary(result)}")
+                result = run_scenario(instance, scenario, args)
+                result.bare_throughput = report.bare.throughput
                 report.results.append(result)
+            report.peak_rss = peak_rss(process.pid)
+            report.requests_served = sum(result.requests for result in report.results)
         return report
+
+
+def run_scenario(instance: Instance, scenario: Scenario, args: argparse.Namespace) -> ScenarioResult:
+    concurrency = scenario.concurrency(args)
+    progress(
+        f"  {scenario.name}: {WARM_UP_SECONDS:.0f} s warm-up, then {args.duration:g} s "
+        f"at concurrency {concurrency}"
+    )
+    result = measure(instance, scenario, duration=args.duration, concurrency=concurrency)
+    progress(f"  {scenario.name}: {summary(result)}")
+    return result
+
+
+def peak_rss(server_pid: int) -> dict[int, int]:
+    """Each worker's peak resident memory so far (VmHWM), by pid; the workers are the server's children."""
+    peaks: dict[int, int] = {}
+    with contextlib.suppress(OSError):
+        for task in Path(f"/proc/{server_pid}/task").iterdir():
+            for child in (task / "children").read_text().split():
+                with contextlib.suppress(OSError, ValueError):
+                    for line in Path(f"/proc/{child}/status").read_text().splitlines():
+                        if line.startswith("VmHWM:"):
+                            peaks[int(child)] = int(line.split()[1]) * 1024
+    return peaks
 
 
 def benchmark_sqlite(args: argparse.Namespace) -> DatabaseReport:
     return benchmark_instance("SQLite", None, args)
 
 
-def recreate_postgres_database() -> None:
-    drop_postgres_database()
-    postgres_admin(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(POSTGRES_BENCH_DATABASE)))
+def recreate_postgres_database(database: str) -> None:
+    drop_postgres_database(database)
+    postgres_admin(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))
 
 
 def benchmark_postgres(args: argparse.Namespace) -> DatabaseReport:
     try:
-        return benchmark_instance("PostgreSQL", POSTGRES_BENCH_URL, args)
+        return benchmark_instance("PostgreSQL", postgres_url(args.pg_database), args)
     finally:
         if args.keep is None:
             with contextlib.suppress(psycopg.Error):
-                drop_postgres_database()
+                drop_postgres_database(args.pg_database)
 
 
 def chosen_scenarios(args: argparse.Namespace) -> list[Scenario]:
@@ -725,16 +873,19 @@ def database_section(report: DatabaseReport) -> list[str]:
     lines += [f"Version {report.version}. Data: {data}."]
     if report.seeding:
         lines += ["", f"Seeding: {report.seeding}."]
-    lines += ["", "| scenario | conn. | requests | errors | req/s | p50 ms | p95 ms | p99 ms | target |"]
-    lines += ["|---|---:|---:|---:|---:|---:|---:|---:|---|"]
-    for result in report.results:
+    header = "| scenario | conn. | requests | errors | req/s | share of bare | p50 ms | p95 ms | p99 ms "
+    header += "| target |"
+    lines += ["", header, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+    for result in [report.bare, *report.results] if report.bare else report.results:
         p50, p95, p99 = result.percentiles() or (None, None, None)
+        share = result.bare_share
         cells = [
             result.name,
             str(result.concurrency),
             f"{result.requests:,}",
             errors_cell(result),
             f"{result.throughput:,.0f}",
+            "reference" if result is report.bare else ("n/a" if share is None else f"{share:.2f}"),
             milliseconds(p50),
             milliseconds(p95),
             milliseconds(p99),
@@ -743,7 +894,17 @@ def database_section(report: DatabaseReport) -> list[str]:
         lines.append("| " + " | ".join(cells) + " |")
     # Near 100 % the client, not the server, set the pace; readers need that to judge the figures.
     busy = ", ".join(f"{result.name} {result.client_cpu_share:.0%}" for result in report.results)
-    return [*lines, "", f"Load generator CPU (share of one core): {busy}.", ""]
+    lines += ["", f"Load generator CPU (share of one core): {busy}."]
+    if report.peak_rss:
+        peaks = ", ".join(f"{peak / 1024**2:,.0f} MiB" for peak in sorted(report.peak_rss.values()))
+        met = "met" if max(report.peak_rss.values()) <= RSS_TARGET_BYTES else "missed"
+        lines += [
+            "",
+            f"Peak RSS of each server worker after the scenarios above ({report.requests_served:,} "
+            f"measured requests, warm-ups not counted, the mixed scenario last): {peaks} "
+            f"(target ≤ {RSS_TARGET_BYTES / 1024**2:,.0f} MiB: {met}).",
+        ]
+    return [*lines, ""]
 
 
 def render(reports: Sequence[DatabaseReport], args: argparse.Namespace, command: str) -> str:
@@ -763,15 +924,19 @@ def render(reports: Sequence[DatabaseReport], args: argparse.Namespace, command:
         f"- Server: `kliento serve` with {args.workers} workers on {HOST}, debug off, "
         + ("an instance kept from an earlier run" if args.keep else "a fresh instance")
         + " per database",
-        f"- Load: {args.concurrency} concurrent keep-alive connections from one asyncio + httpx process "
+        f"- Load: wrk (one thread) with {args.concurrency} concurrent keep-alive connections "
         f"(one for scenarios with a latency target, so that they measure the app's time to answer "
-        f"rather than the wait behind other requests); {WARM_UP_SECONDS:g} s warm-up, then "
-        f"{args.duration:g} s per scenario",
+        f"rather than the wait behind other requests, and for the one-at-a-time write); "
+        f"{WARM_UP_SECONDS:g} s warm-up, then {args.duration:g} s per scenario",
+        "- Reference: a bare Django + Ninja endpoint running one query on the same database "
+        "(`bench/bare.py`), served by granian with the same workers and threads just before Kliento; "
+        '"share of bare" is each scenario\'s req/s divided by its req/s',
+        *([f"- Note: {args.note}"] if args.note else []),
         "",
         "The load generator runs on the same machine as the server and shares its cores, so the server",
-        "has fewer CPUs to itself than it would in production. req/s counts successful (2xx) answers per",
-        "second; latencies are those of successful answers as the client saw them; errors are non-2xx",
-        "answers and failed requests, by status.",
+        "has fewer CPUs to itself than it would in production. req/s counts successful answers (below",
+        "400) per second; latencies are wrk's, over all answers; errors are answers of 400 and above and",
+        "failed requests, by kind.",
         "",
     ]
     for report in reports:
@@ -796,6 +961,12 @@ def bounded(kind: type[int] | type[float], low: float, high: float) -> Callable[
     return parse
 
 
+def database_name(text: str) -> str:
+    if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", text):
+        raise argparse.ArgumentTypeError("lower-case letters, digits and underscores")
+    return text
+
+
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
@@ -804,6 +975,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--concurrency", type=bounded(int, 1, 1024), default=16, help="concurrent connections (16)"
+    )
+    parser.add_argument(
+        "--port", type=bounded(int, 1, 65535), default=0, help="serve Kliento on this port (a free one)"
     )
     parser.add_argument("--workers", type=bounded(int, 1, 256), default=2, help="app server workers (2)")
     parser.add_argument(
@@ -824,6 +998,15 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         metavar="DIR",
         help="keep the seeded instances in DIR (and the PostgreSQL database) and reuse them on the "
         "next run with the same sizes, instead of seeding afresh",
+    )
+    parser.add_argument(
+        "--pg-database",
+        default=POSTGRES_BENCH_DATABASE,
+        type=database_name,
+        help=f"the PostgreSQL database to create, fill and drop ({POSTGRES_BENCH_DATABASE})",
+    )
+    parser.add_argument(
+        "--note", default="", help="a line for RESULTS.md's setup, e.g. what else shared the machine"
     )
     parser.add_argument("--only", default="", help="run only the scenarios whose name contains this")
     parser.add_argument(

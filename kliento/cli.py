@@ -106,6 +106,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
             workers=workers,
             blocking_threads=args.threads,
             log_access=args.access_log,
+            # One crashed worker (killed, out of memory) must not stop the others: granian
+            # otherwise shuts the whole server down when a worker exits unexpectedly.
+            respawn_failed_workers=True,
         ).serve()
     finally:
         if worker_process is not None:

@@ -65,15 +65,18 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "kliento.web.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "kliento.core.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kliento.core.middleware.CsrfViewMiddleware",
+    "kliento.core.middleware.AuthenticationMiddleware",
     "kliento.core.middleware.ActiveOrganizationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "kliento.core.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# Requests here that present an API key skip the browser's middleware (core.middleware).
+API_PATH = "/api/"
 
 ROOT_URLCONF = "kliento.urls"
 WSGI_APPLICATION = "kliento.wsgi.application"
@@ -102,6 +105,11 @@ TEMPLATES = [
 DATABASE_URL = env("KLIENTO_DATABASE_URL", f"sqlite:///{VAR_DIR / 'kliento.sqlite3'}")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Keep each thread's connection between requests: opening one runs the PRAGMAs below and
+    # starts with a cold page cache, which cost more than the request itself. The health check
+    # replaces a connection that broke, at the start of the request that finds it so.
+    DATABASES["default"]["CONN_MAX_AGE"] = None
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",

@@ -2,11 +2,12 @@ from django.urls import include, path
 
 from kliento.api.api import api
 
+# The API first: it takes most of the requests, and each pattern tried before it costs time.
 urlpatterns = [
+    path("api/", api.urls),
     path("", include("kliento.web.urls")),
     path("", include("kliento.core.urls")),
     path("", include("kliento.customers.urls")),
-    path("api/", api.urls),
 ]
 
 handler403 = "kliento.web.views.permission_denied"

@@ -27,6 +27,7 @@ from kliento.core.models import (
     User,
 )
 from kliento.core.permissions import Permission, Role, role_covers, roles_grantable_by
+from kliento.core.prepared import PreparedQuery
 from kliento.core.tenancy import active_organization
 
 INVITATION_LIFETIME = datetime.timedelta(days=7)
@@ -297,14 +298,10 @@ def revoke_api_key(*, key: ApiKey, member: Membership) -> ApiKey:
     return update_record(key, {"revoked_at": timezone.now()}, actor=member.user)
 
 
-def authenticate_api_key(raw_key: str) -> ApiKey | None:
-    """The key for a presented secret, compared in constant time, if it is not revoked and its creator
-    is still an active member whose role covers the key's; records its use."""
-    if not raw_key.startswith(API_KEY_PREFIX) or raw_key.count("_") < 2:
-        return None
-    prefix = raw_key[len(API_KEY_PREFIX) :].split("_", 1)[0]
-    # The creator's membership comes in the same query as the key: this runs on every API request.
-    key = (
+# Every API request runs this lookup: its SQL is built once per process (prefixes are unique).
+# The creator's membership comes in the same query as the key.
+_API_KEY_BY_PREFIX = PreparedQuery(
+    lambda prefix: (
         ApiKey.unscoped.select_related("organization", "created_by")
         .annotate(
             creator_membership=FilteredRelation(
@@ -315,8 +312,17 @@ def authenticate_api_key(raw_key: str) -> ApiKey | None:
             creator_is_active=F("creator_membership__is_active"),
         )
         .filter(prefix=prefix)
-        .first()
     )
+)
+
+
+def authenticate_api_key(raw_key: str) -> ApiKey | None:
+    """The key for a presented secret, compared in constant time, if it is not revoked and its creator
+    is still an active member whose role covers the key's; records its use."""
+    if not raw_key.startswith(API_KEY_PREFIX) or raw_key.count("_") < 2:
+        return None
+    prefix = raw_key[len(API_KEY_PREFIX) :].split("_", 1)[0]
+    key = _API_KEY_BY_PREFIX.first(prefix)
     if key is None or key.revoked_at is not None:
         return None
     if not hmac.compare_digest(key.key_hash, _token_hash(raw_key)):

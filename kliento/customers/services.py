@@ -194,15 +194,17 @@ def _apply_contact_fields(contact: Contact, data: Mapping[str, Any]) -> None:
         contact.country = contact.country.upper()
 
 
-def _write_emails(contact: Contact, emails: list[dict[str, Any]]) -> None:
-    ContactEmail.objects.filter(contact=contact).delete()
+def _write_emails(contact: Contact, emails: list[dict[str, Any]], *, replace: bool = True) -> None:
+    if replace:  # a new contact has none to remove
+        ContactEmail.objects.filter(contact=contact).delete()
     ContactEmail.objects.bulk_create(
         [ContactEmail(organization_id=contact.organization_id, contact=contact, **entry) for entry in emails]
     )
 
 
-def _write_phones(contact: Contact, phones: list[dict[str, Any]]) -> None:
-    ContactPhone.objects.filter(contact=contact).delete()
+def _write_phones(contact: Contact, phones: list[dict[str, Any]], *, replace: bool = True) -> None:
+    if replace:
+        ContactPhone.objects.filter(contact=contact).delete()
     ContactPhone.objects.bulk_create(
         [
             ContactPhone(
@@ -248,8 +250,8 @@ def create_contact(*, member: Membership, data: Mapping[str, Any]) -> Contact:
         raise ValidationError({"last_name": [_("Give the contact a first or last name.")]})
     create_record(contact, actor=member.user)
     store_unique_values(contact, definitions_for(CustomField.Entity.CONTACT))
-    _write_emails(contact, emails)
-    _write_phones(contact, phones)
+    _write_emails(contact, emails, replace=False)
+    _write_phones(contact, phones, replace=False)
     if data.get("tags"):
         contact.tags.set(_tags_named(data["tags"], member))
     LifecycleTransition.objects.create(
