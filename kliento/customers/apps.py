@@ -29,6 +29,10 @@ class CustomersConfig(AppConfig):
         register_nav_item(NavItem(_("Contacts"), "customers:contact-list", "person-lines-fill", order=10))
         register_nav_item(NavItem(_("Companies"), "customers:company-list", "buildings", order=20))
 
+        from kliento.customers import history
+
+        history.register()
+
         from kliento.customers.panels import register_card_panel
         from kliento.customers.views import cards
 
