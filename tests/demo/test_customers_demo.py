@@ -367,3 +367,18 @@ def test_a_large_load_whose_rows_break_a_foreign_key_is_refused_and_leaves_nothi
     with active_organization(organization.pk):
         assert Contact.objects.exists() is False
         assert Company.objects.exists() is False
+
+
+def test_a_demo_company_card_shows_employees_once(demo):
+    from django.test import Client
+    from django.urls import reverse
+
+    owner = Membership.objects.get(role=Role.OWNER)
+    client = Client()
+    client.force_login(owner.user)
+    company = Company.objects.order_by("id").first()
+
+    content = client.get(reverse("customers:company-detail", args=[company.pk])).content.decode()
+
+    labels = [part.split("</dt>")[0] for part in content.split("<dt>")[1:]]
+    assert sum(label.endswith(">Employees</span>") or label == "Employees" for label in labels) == 1
