@@ -8,7 +8,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Organizations and users")
 
     def ready(self) -> None:
+        from kliento.core import views
         from kliento.core.history import HistoryField, register_history
+        from kliento.core.home import register_home_widget
         from kliento.core.models import ApiKey, Invitation, Membership, Organization, Team
         from kliento.core.navigation import NavItem, register_nav_item
         from kliento.core.permissions import Permission
@@ -48,4 +50,29 @@ class CoreConfig(AppConfig):
                 "accepted_at": HistoryField(label=_("Accepted")),
                 "revoked_at": HistoryField(label=_("Revoked")),
             },
+        )
+
+        register_home_widget(
+            key="organization",
+            title=_("Your organization"),
+            template="core/_home_organization.html",
+            context=views.organization_widget,
+            permission=Permission.MANAGE_MEMBERS,
+            order=80,
+            wide=True,
+        )
+        register_home_widget(
+            key="get_started",
+            title=_("Get started"),
+            template="core/_home_get_started.html",
+            context=views.get_started_widget,
+            order=90,
+        )
+        register_home_widget(
+            key="recent_changes",
+            title=_("Recent changes"),
+            template="core/_home_recent_changes.html",
+            context=views.recent_changes_widget,
+            permission=Permission.VIEW_AUDIT,
+            order=95,
         )

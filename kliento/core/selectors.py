@@ -100,3 +100,13 @@ def people_of_organization() -> list[User]:
         membership.user
         for membership in Membership.objects.select_related("user").order_by("user__full_name", "user__email")
     ]
+
+
+def organization_counts() -> dict[str, int]:
+    """What the home page tells those who manage the organization: members, teams, open invitations, keys."""
+    return {
+        "member_count": Membership.objects.active().count(),
+        "team_count": Team.objects.count(),
+        "pending_invitation_count": pending_invitations().count(),
+        "api_key_count": ApiKey.objects.filter(revoked_at=None).count(),
+    }

@@ -455,3 +455,22 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     is_filtered = any(request.GET.get(name) for name in form.fields)
     context = {"entries": entries, "form": form, "next_url": next_url, "is_filtered": is_filtered}
     return render(request, "core/audit_log.html", context)
+
+
+# Home widgets of this app (registered in CoreConfig.ready()) ---------------------------------
+
+RECENT_CHANGES_SHOWN = 8
+
+
+def organization_widget(request: HttpRequest) -> dict[str, Any]:
+    return selectors.organization_counts()
+
+
+def get_started_widget(request: HttpRequest) -> dict[str, Any]:
+    return {}
+
+
+def recent_changes_widget(request: HttpRequest) -> dict[str, Any]:
+    member = request.member  # type: ignore[attr-defined]
+    entries = selectors.audit_entries(member=member).order_by("-created_at", "-id")[:RECENT_CHANGES_SHOWN]
+    return {"history": readable_entries(entries, organization=request.organization, member=member)}  # type: ignore[attr-defined]

@@ -71,3 +71,21 @@ class CustomersConfig(AppConfig):
             context=cards.company_contacts_panel,
             order=10,
         )
+
+        from kliento.core.home import register_home_widget
+        from kliento.customers.views import home
+
+        register_home_widget(
+            key="my_customers",
+            title=_("Your customers"),
+            template="customers/_home_my_customers.html",
+            context=home.my_customers_widget,
+            order=10,
+        )
+        register_home_widget(
+            key="my_recent_customers",
+            title=_("Your customers lately"),
+            template="customers/_home_recent_customers.html",
+            context=home.my_recent_customers_widget,
+            order=20,
+        )

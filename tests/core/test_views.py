@@ -272,7 +272,7 @@ def test_the_home_page_runs_a_fixed_number_of_queries(alice_client, alice, djang
     for _member in range(5):
         MembershipFactory(organization=alice.organization)
 
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(17):
         alice_client.get(reverse("web:home"))
 
 
