@@ -110,10 +110,6 @@ def register_history(
     _registry[model._meta.label_lower] = spec
 
 
-def history_spec(record_type: str) -> HistorySpec | None:
-    return _registry.get(record_type)
-
-
 def is_hidden(model: type[models.Model] | models.Model, name: str) -> bool:
     spec = _registry.get(model._meta.label_lower)
     return spec is not None and name in spec.hidden
@@ -135,6 +131,8 @@ class ReadableEntry:
     kind: str = ""
 
     def __getattr__(self, name: str) -> Any:
+        if name == "entry":  # not set yet (a copy in the making): no loop through __getattr__
+            raise AttributeError(name)
         return getattr(self.entry, name)
 
     @property

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from kliento.core.history import ChangeLine, HistoryContext, HistoryField, register_history
 from kliento.customers.custom_fields import definitions_for, display_value
+from kliento.customers.forms_lists import BULK_ACTIONS
 from kliento.customers.models import Channel, Company, Consent, Contact, CustomField, SavedView, Tag
 from kliento.customers.normalize import format_phone
 
@@ -64,6 +65,10 @@ def _shown(value: Any) -> str | None:
     return ", ".join(str(item) for item in value) if isinstance(value, list) else str(value)
 
 
+def _bulk_action(value: Any, context: HistoryContext) -> str:
+    return str(dict(BULK_ACTIONS).get(value, value))
+
+
 def _visible_customers(model: type[Contact] | type[Company]) -> Any:
     return lambda member: model.objects.visible_to(member)
 
@@ -73,6 +78,7 @@ def register() -> None:
         "lifecycle_stage": HistoryField(),
         "reason": HistoryField(label=gettext_lazy("Reason"), note=True, after="lifecycle_stage"),
         "consent.*": HistoryField(label=_consent_label, format=_consent),
+        "action": HistoryField(label=gettext_lazy("Action"), format=_bulk_action),  # of a bulk change
     }
     for model, entity, link in (
         (Contact, CustomField.Entity.CONTACT, "customers:contact-detail"),

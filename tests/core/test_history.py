@@ -307,3 +307,13 @@ def test_the_invitation_model_keeps_its_secret_out_of_history_declarations():
     from kliento.core.history import is_hidden
 
     assert is_hidden(Invitation, "token_hash") and is_hidden(ApiKey, "key_hash")
+
+
+def test_a_bulk_change_names_its_action_and_hides_the_ids(alice):
+    [changes] = read(
+        alice,
+        entry("customers.contact", {"action": "add_tag", "value": "vip", "count": 2, "ids": [4, 5]}),
+    )
+
+    assert changes["Action"] == ["Add tag"]
+    assert "Ids" not in changes
