@@ -8,7 +8,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Organizations and users")
 
     def ready(self) -> None:
-        from kliento.core.models import Team
+        from kliento.core import views
+        from kliento.core.history import HistoryField, register_history
+        from kliento.core.home import register_home_widget
+        from kliento.core.models import ApiKey, Invitation, Membership, Organization, Team
         from kliento.core.navigation import NavItem, register_nav_item
         from kliento.core.permissions import Permission
         from kliento.core.services import restore_team
@@ -26,4 +29,50 @@ class CoreConfig(AppConfig):
             NavItem(
                 _("Settings"), "core:organization-settings", "gear", Permission.MANAGE_ORGANIZATION, order=990
             )
+        )
+
+        register_history(Organization)
+        register_history(Membership)
+        register_history(
+            Team,
+            link="core:team-edit",
+            visible=lambda member: (
+                Team.objects.all() if member.can(Permission.MANAGE_TEAMS) else Team.objects.none()
+            ),
+        )
+        # Secrets: a key's hash and the prefix that finds it, an invitation's token.
+        register_history(ApiKey, hidden={"prefix", "key_hash"})
+        register_history(
+            Invitation,
+            hidden={"token_hash"},
+            fields={
+                "expires_at": HistoryField(label=_("Expires")),
+                "accepted_at": HistoryField(label=_("Accepted")),
+                "revoked_at": HistoryField(label=_("Revoked")),
+            },
+        )
+
+        register_home_widget(
+            key="organization",
+            title=_("Your organization"),
+            template="core/_home_organization.html",
+            context=views.organization_widget,
+            permission=Permission.MANAGE_MEMBERS,
+            order=80,
+            wide=True,
+        )
+        register_home_widget(
+            key="get_started",
+            title=_("Get started"),
+            template="core/_home_get_started.html",
+            context=views.get_started_widget,
+            order=90,
+        )
+        register_home_widget(
+            key="recent_changes",
+            title=_("Recent changes"),
+            template="core/_home_recent_changes.html",
+            context=views.recent_changes_widget,
+            permission=Permission.VIEW_AUDIT,
+            order=95,
         )

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from django.db import models, transaction
 from django.utils import timezone
 
+from kliento.core.history import is_hidden
 from kliento.core.models import AuditEntry, Organization, User
 from kliento.core.tenancy import SoftDeleteModel, TenantModel, active_api_key_id
 
@@ -34,7 +35,12 @@ def _plain(value: Any) -> Any:
 
 
 def field_values(instance: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:
-    concrete = [f for f in instance._meta.concrete_fields if f.name not in _NOT_AUDITED]
+    # Secrets and derived columns (declared with core.history.register_history) are never stored.
+    concrete = [
+        f
+        for f in instance._meta.concrete_fields
+        if f.name not in _NOT_AUDITED and not is_hidden(instance, f.name)
+    ]
     wanted = set(fields) if fields is not None else None
     return {
         f.name: _plain(getattr(instance, f.attname)) for f in concrete if wanted is None or f.name in wanted
@@ -66,8 +72,15 @@ def record_change(
 
 
 @transaction.atomic
-def create_record(instance: RecordT, *, actor: User | None, actor_label: str = "") -> RecordT:
-    """Save a new record and audit its initial values."""
+def create_record(
+    instance: RecordT,
+    *,
+    actor: User | None,
+    actor_label: str = "",
+    related: Mapping[str, Any] | None = None,
+) -> RecordT:
+    """Save a new record and audit its initial values; `related` adds what the record's own row
+    does not hold (all its emails, phones, tags), so the entry tells everything it was created with."""
     trusted: list[str] = []
     if isinstance(instance, TenantModel):
         instance.created_by = instance.updated_by = actor
@@ -78,6 +91,9 @@ def create_record(instance: RecordT, *, actor: User | None, actor_label: str = "
     values = {
         name: [None, value] for name, value in field_values(instance).items() if value not in (None, "")
     }
+    values.update(
+        {name: [None, value] for name, value in (related or {}).items() if value not in (None, "", [])}
+    )
     record_change(
         instance, action=AuditEntry.Action.CREATE, actor=actor, changes=values, actor_label=actor_label
     )

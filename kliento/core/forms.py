@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from kliento.core import throttling
-from kliento.core.models import Organization, Team, User
+from kliento.core.models import AuditEntry, Organization, Team, User
 from kliento.core.permissions import Role
 
 
@@ -144,3 +144,27 @@ class AcceptInvitationForm(StyledForm, forms.Form):
         password = self.cleaned_data["password"]
         password_validation.validate_password(password, User(email=self.email))
         return password
+
+
+class AuditFilterForm(StyledForm, forms.Form):
+    """The audit log's filters, read from the query string; every one is optional."""
+
+    actor = forms.TypedChoiceField(label=_("Person"), required=False, coerce=int, empty_value=None)
+    record_type = forms.ChoiceField(label=_("Kind of record"), required=False)
+    action = forms.ChoiceField(label=_("Action"), required=False)
+    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, people: list[User], kinds: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        everyone = ("", _("Everyone"))
+        self.fields["actor"].choices = [everyone, *((user.pk, str(user)) for user in people)]  # type: ignore[attr-defined]
+        self.fields["record_type"].choices = [("", _("All kinds")), *kinds]  # type: ignore[attr-defined]
+        self.fields["action"].choices = [("", _("All actions")), *AuditEntry.Action.choices]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and since > until:
+            self.add_error("until", _("The end date is before the start date."))
+        return cleaned

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from kliento.core.models import ApiKey, AuditEntry, Invitation, Membership, Team, User
 from kliento.core.permissions import Permission
@@ -33,8 +36,6 @@ def access_membership(*, member: Membership, membership_id: int) -> Membership:
 
 
 def pending_invitations() -> QuerySet[Invitation]:
-    from django.utils import timezone
-
     return Invitation.objects.filter(
         accepted_at=None, revoked_at=None, expires_at__gt=timezone.now()
     ).order_by("-created_at")
@@ -65,6 +66,47 @@ def access_team(*, member: Membership, team_id: int, include_trash: bool = False
     return team
 
 
-def recent_audit_entries(*, member: Membership, limit: int = 100) -> QuerySet[AuditEntry]:
+def audit_entries(
+    *,
+    member: Membership,
+    actor_id: int | None = None,
+    record_type: str = "",
+    action: str = "",
+    since: datetime.date | None = None,
+    until: datetime.date | None = None,
+) -> QuerySet[AuditEntry]:
+    """The organization's audit entries matching the filters (dates in the reader's time zone, both
+    days included), for a member allowed to read the audit history."""
     require(member, Permission.VIEW_AUDIT)
-    return AuditEntry.objects.select_related("actor", "api_key").order_by("-created_at", "-id")[:limit]
+    entries = AuditEntry.objects.select_related("api_key")
+    if actor_id is not None:
+        entries = entries.filter(actor_id=actor_id)
+    if record_type:
+        entries = entries.filter(record_type=record_type)
+    if action:
+        entries = entries.filter(action=action)
+    zone = timezone.get_current_timezone()
+    if since is not None:
+        entries = entries.filter(created_at__gte=datetime.datetime.combine(since, datetime.time.min, zone))
+    if until is not None:
+        next_day = until + datetime.timedelta(days=1)
+        entries = entries.filter(created_at__lt=datetime.datetime.combine(next_day, datetime.time.min, zone))
+    return entries
+
+
+def people_of_organization() -> list[User]:
+    """Everyone who is or was a member, by name: who may have made a change."""
+    return [
+        membership.user
+        for membership in Membership.objects.select_related("user").order_by("user__full_name", "user__email")
+    ]
+
+
+def organization_counts() -> dict[str, int]:
+    """What the home page tells those who manage the organization: members, teams, open invitations, keys."""
+    return {
+        "member_count": Membership.objects.active().count(),
+        "team_count": Team.objects.count(),
+        "pending_invitation_count": pending_invitations().count(),
+        "api_key_count": ApiKey.objects.filter(revoked_at=None).count(),
+    }

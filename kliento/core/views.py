@@ -22,10 +22,11 @@ from django.views.decorators.http import require_POST
 
 from kliento.core import selectors, services, throttling
 from kliento.core.audit import history_of
-from kliento.core.errors import DomainError, NotAllowed
+from kliento.core.errors import DomainError, InvalidInput, NotAllowed
 from kliento.core.forms import (
     AcceptInvitationForm,
     ApiKeyForm,
+    AuditFilterForm,
     InviteForm,
     OrganizationSettingsForm,
     ProfileForm,
@@ -33,7 +34,9 @@ from kliento.core.forms import (
     SignInForm,
     TeamForm,
 )
+from kliento.core.history import readable_entries, record_kinds
 from kliento.core.models import User
+from kliento.core.pagination import keyset_page
 from kliento.core.permissions import Permission, roles_grantable_by
 from kliento.core.trash import trashable, trashables
 
@@ -332,7 +335,11 @@ def team_edit(request: HttpRequest, team_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Team saved."))
             return redirect("core:teams")
-    context = {"team": team, "form": form, "history": history_of(team)[:50]}
+    context = {
+        "team": team,
+        "form": form,
+        "history": readable_entries(history_of(team)[:50], organization=request.organization),
+    }  # type: ignore[attr-defined]
     return render(request, "core/team_edit.html", context, status=400 if form.errors else 200)
 
 
@@ -411,7 +418,59 @@ def trash_restore(request: HttpRequest, record_type: str, record_id: int) -> Htt
     return redirect("core:trash")
 
 
+AUDIT_PAGE_SIZE = 50
+
+
 @member_required(Permission.VIEW_AUDIT)
 def audit_log(request: HttpRequest) -> HttpResponse:
-    entries = selectors.recent_audit_entries(member=request.member)  # type: ignore[attr-defined]
-    return render(request, "core/audit_log.html", {"entries": entries})
+    member = request.member  # type: ignore[attr-defined]
+    form = AuditFilterForm(request.GET, people=selectors.people_of_organization(), kinds=record_kinds())
+    page, entries = None, []
+    if form.is_valid():
+        filters = form.cleaned_data
+        matching = selectors.audit_entries(
+            member=member,
+            actor_id=filters["actor"],
+            record_type=filters["record_type"],
+            action=filters["action"],
+            since=filters["since"],
+            until=filters["until"],
+        )
+        try:
+            page = keyset_page(
+                matching,
+                ordering=("-created_at", "-id"),
+                cursor=request.GET.get("cursor"),
+                limit=AUDIT_PAGE_SIZE,
+            )
+        except InvalidInput as error:
+            form.add_error(None, error.message)
+        else:
+            entries = readable_entries(page.items, organization=request.organization, member=member)  # type: ignore[attr-defined]
+    next_url = ""
+    if page is not None and page.next_cursor:
+        query = request.GET.copy()
+        query["cursor"] = page.next_cursor
+        next_url = f"?{query.urlencode()}"
+    is_filtered = any(request.GET.get(name) for name in form.fields)
+    context = {"entries": entries, "form": form, "next_url": next_url, "is_filtered": is_filtered}
+    return render(request, "core/audit_log.html", context)
+
+
+# Home widgets of this app (registered in CoreConfig.ready()) ---------------------------------
+
+RECENT_CHANGES_SHOWN = 8
+
+
+def organization_widget(request: HttpRequest) -> dict[str, Any]:
+    return selectors.organization_counts()
+
+
+def get_started_widget(request: HttpRequest) -> dict[str, Any]:
+    return {}
+
+
+def recent_changes_widget(request: HttpRequest) -> dict[str, Any]:
+    member = request.member  # type: ignore[attr-defined]
+    entries = selectors.audit_entries(member=member).order_by("-created_at", "-id")[:RECENT_CHANGES_SHOWN]
+    return {"history": readable_entries(entries, organization=request.organization, member=member)}  # type: ignore[attr-defined]

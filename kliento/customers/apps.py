@@ -29,6 +29,10 @@ class CustomersConfig(AppConfig):
         register_nav_item(NavItem(_("Contacts"), "customers:contact-list", "person-lines-fill", order=10))
         register_nav_item(NavItem(_("Companies"), "customers:company-list", "buildings", order=20))
 
+        from kliento.customers import history
+
+        history.register()
+
         from kliento.customers.panels import register_card_panel
         from kliento.customers.views import cards
 
@@ -66,4 +70,22 @@ class CustomersConfig(AppConfig):
             template="customers/_panel_company_contacts.html",
             context=cards.company_contacts_panel,
             order=10,
+        )
+
+        from kliento.core.home import register_home_widget
+        from kliento.customers.views import home
+
+        register_home_widget(
+            key="my_customers",
+            title=_("Your customers"),
+            template="customers/_home_my_customers.html",
+            context=home.my_customers_widget,
+            order=10,
+        )
+        register_home_widget(
+            key="my_recent_customers",
+            title=_("Your customers lately"),
+            template="customers/_home_recent_customers.html",
+            context=home.my_recent_customers_widget,
+            order=20,
         )

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from kliento.core.tenancy import forget, memoized
@@ -29,6 +30,28 @@ def definitions_for(entity: str) -> list[CustomField]:
         lambda: list(CustomField.objects.filter(entity=entity).order_by("position", "id")),
     )
     return list(definitions)
+
+
+def display_value(definition: CustomField, value: Any) -> str:
+    """A stored value as cards and history show it, in the reader's language and locale."""
+    if value is None or value == "" or value == []:
+        return ""
+    kind = definition.field_type
+    if kind == CustomField.FieldType.BOOLEAN:
+        return _("Yes") if value else _("No")
+    if kind == CustomField.FieldType.MULTI_CHOICE:
+        return ", ".join(str(item) for item in value)
+    if kind == CustomField.FieldType.DATE:
+        try:
+            return formats.date_format(datetime.date.fromisoformat(value), "DATE_FORMAT")
+        except (TypeError, ValueError):
+            return str(value)
+    if kind in (CustomField.FieldType.NUMBER, CustomField.FieldType.DECIMAL):
+        try:
+            return formats.number_format(decimal.Decimal(str(value)), use_l10n=True, force_grouping=True)
+        except decimal.InvalidOperation:
+            return str(value)
+    return str(value)
 
 
 def forget_definitions(**kwargs: Any) -> None:

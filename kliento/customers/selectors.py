@@ -323,3 +323,33 @@ def company_totals(company: Company) -> dict[str, Any]:
         active=Count("pk", filter=Q(lifecycle_stage__in=[LifecycleStage.ACTIVE, LifecycleStage.LOYAL])),
         leads=Count("pk", filter=Q(lifecycle_stage=LifecycleStage.LEAD)),
     )
+
+
+def own_stage_counts(*, member: Membership) -> dict[str, int]:
+    """How many contacts the member owns in each lifecycle stage (stages with none included)."""
+    counts = dict.fromkeys(LifecycleStage.values, 0)
+    rows = (
+        Contact.objects.filter(owner_id=member.user_id)
+        .values_list("lifecycle_stage")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    counts.update(dict(rows))
+    return counts
+
+
+def own_recently_changed(*, member: Membership, limit: int) -> list[Contact | Company]:
+    """The member's own contacts and companies, most recently changed first."""
+    contacts = list(Contact.objects.filter(owner_id=member.user_id).order_by("-updated_at", "-id")[:limit])
+    companies = list(Company.objects.filter(owner_id=member.user_id).order_by("-updated_at", "-id")[:limit])
+    both: list[Contact | Company] = [*contacts, *companies]
+    return sorted(both, key=lambda record: record.updated_at, reverse=True)[:limit]
+
+
+def own_new_leads(*, member: Membership, limit: int) -> list[Contact]:
+    """The member's own contacts in the lead stage, newest first."""
+    return list(
+        Contact.objects.filter(owner_id=member.user_id, lifecycle_stage=LifecycleStage.LEAD)
+        .select_related("company")
+        .order_by("-created_at", "-id")[:limit]
+    )

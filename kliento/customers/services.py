@@ -248,12 +248,18 @@ def create_contact(*, member: Membership, data: Mapping[str, Any]) -> Contact:
     _refresh_derived(contact, [e["email"] for e in emails], [p["number"] for p in phones])
     if not contact.first_name and not contact.last_name:
         raise ValidationError({"last_name": [_("Give the contact a first or last name.")]})
-    create_record(contact, actor=member.user)
+    tags = _tags_named(data.get("tags") or [], member)
+    related = {
+        "emails": [e["email"] for e in emails],
+        "phones": [p["number"] for p in phones],
+        "tags": sorted(tag.name for tag in tags),
+    }
+    create_record(contact, actor=member.user, related=related)
     store_unique_values(contact, definitions_for(CustomField.Entity.CONTACT))
     _write_emails(contact, emails, replace=False)
     _write_phones(contact, phones, replace=False)
-    if data.get("tags"):
-        contact.tags.set(_tags_named(data["tags"], member))
+    if tags:
+        contact.tags.set(tags)
     LifecycleTransition.objects.create(
         organization_id=contact.organization_id, contact=contact, to_stage=stage, created_by=member.user
     )
@@ -359,10 +365,11 @@ def create_company(*, member: Membership, data: Mapping[str, Any]) -> Company:
     company.lifecycle_stage = stage
     _check_owner(company.owner_id)
     company.custom_fields = clean_custom_values(CustomField.Entity.COMPANY, data.get("custom_fields") or {})
-    create_record(company, actor=member.user)
+    tags = _tags_named(data.get("tags") or [], member)
+    create_record(company, actor=member.user, related={"tags": sorted(tag.name for tag in tags)})
     store_unique_values(company, definitions_for(CustomField.Entity.COMPANY))
-    if data.get("tags"):
-        company.tags.set(_tags_named(data["tags"], member))
+    if tags:
+        company.tags.set(tags)
     LifecycleTransition.objects.create(
         organization_id=company.organization_id, company=company, to_stage=stage, created_by=member.user
     )

@@ -204,6 +204,10 @@ class BulkWriter:
             model: self.value(f"SELECT COALESCE(MAX(id), 0) FROM {name}")
             for model, name in zip(tables, names, strict=True)
         }
+        # Rows written earlier in the transaction (the audit entries of the demo's custom fields)
+        # still have checks pending, which would stop the index builds: run them now.
+        self.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        self.execute("SET CONSTRAINTS ALL DEFERRED")
         self.execute("SET LOCAL session_replication_role = replica")
         yield
         self.execute("SET LOCAL session_replication_role = DEFAULT")

@@ -47,7 +47,7 @@ CUSTOM_FIELDS = [
      "is_unique": True, "position": 2},
     {"entity": "contact", "key": "preferred_branch", "label": "Preferred branch", "field_type": "choice",
      "choices": BRANCHES, "position": 3},
-    {"entity": "company", "key": "employees_band", "label": "Employees", "field_type": "choice",
+    {"entity": "company", "key": "employees_band", "label": "Company size", "field_type": "choice",
      "choices": list(EMPLOYEE_BANDS), "position": 1},
 ]  # fmt: skip
 # Who owns customers: salespeople mostly, managers some, the rest a few; viewers none.

@@ -116,6 +116,7 @@ class Plan:
     today: int  # midnight UTC, as epoch seconds; "now" for the demo, so a day's runs agree
     is_postgresql: bool = False
     companies: list[KnownCompany] = field(default_factory=list)
+    actor_labels: dict[int, str] = field(default_factory=dict)  # user id → name, as audit entries say it
 
     def timestamp(self, epoch: int) -> str:
         """A UTC moment as the database stores it (naive UTC text on SQLite, as Django writes it)."""
@@ -177,6 +178,7 @@ class Rows:
     phones: list[tuple[Any, ...]] = field(default_factory=list)
     consents: list[tuple[Any, ...]] = field(default_factory=list)
     transitions: list[tuple[Any, ...]] = field(default_factory=list)
+    audit: list[tuple[Any, ...]] = field(default_factory=list)
 
 
 Maker = Callable[[Plan, int, random.Random, int, Rows], None]
@@ -285,9 +287,12 @@ def _created_at(rng: random.Random, today: int) -> int:
 
 
 def _add_transitions(
-    rows: Rows, plan: Plan, rng: random.Random, moves: list[tuple[str, str, int]],
-    owner_id: int | None, contact_id: int | None = None, company_id: int | None = None,
+    rows: Rows, plan: Plan, rng: random.Random, moves: list[tuple[str, str, int]], owner_id: int | None,
+    label: str, contact_id: int | None = None, company_id: int | None = None,
 ) -> None:  # fmt: skip
+    """Each move with the audit entry the services write with it (the first as the creation), so a
+    demo customer's History tells what its lifecycle panel shows."""
+    record_type, record_id = (CONTACT_TYPE, contact_id) if contact_id else (COMPANY_TYPE, company_id)
     for from_stage, to_stage, moment in moves:
         rule = reason = ""
         if from_stage:
@@ -298,12 +303,24 @@ def _add_transitions(
         actor = None if rule else owner_id
         rows.transitions.append((plan.organization_id, at, at, actor, actor, contact_id, company_id,
                                  from_stage, to_stage, rule, reason))  # fmt: skip
+        changes: dict[str, list[str | None]] = {"lifecycle_stage": [from_stage or None, to_stage]}
+        if reason:
+            changes["reason"] = [None, reason]
+        action = AuditEntry.Action.UPDATE if from_stage else AuditEntry.Action.CREATE
+        actor_label = rule or (plan.actor_labels.get(actor, "") if actor else "")
+        rows.audit.append((plan.organization_id, at, at, actor, actor, action, actor, actor_label,
+                           record_type, record_id, label[:200], json.dumps(changes)))  # fmt: skip
 
 
 TRANSITION_COLUMNS = (
     "organization_id", "created_at", "updated_at", "created_by_id", "updated_by_id", "contact_id",
     "company_id", "from_stage", "to_stage", "rule", "reason",
 )  # fmt: skip
+AUDIT_COLUMNS = (
+    "organization_id", "created_at", "updated_at", "created_by_id", "updated_by_id", "action", "actor_id",
+    "actor_label", "record_type", "record_id", "record_label", "changes",
+)  # fmt: skip
+CONTACT_TYPE, COMPANY_TYPE = Contact._meta.label_lower, Company._meta.label_lower
 
 
 # --- Companies --------------------------------------------------------------------------------
@@ -343,13 +360,14 @@ def _company(plan: Plan, ordinal: int, rng: random.Random, company_id: int, rows
     ))  # fmt: skip
     if rng.random() < 0.3:
         rows.company_tags.append((company_id, plan.tag_ids[rng.choice(COMPANY_TAGS)]))
-    _add_transitions(rows, plan, rng, moves, owner_id, company_id=company_id)
+    _add_transitions(rows, plan, rng, moves, owner_id, name, company_id=company_id)
 
 
 def _write_companies(writer: BulkWriter, rows: Rows) -> None:
     writer.insert(Company, COMPANY_COLUMNS, rows.companies)
     writer.insert(Company.tags.through, ("company_id", "tag_id"), rows.company_tags)
     writer.insert(LifecycleTransition, TRANSITION_COLUMNS, rows.transitions)
+    writer.insert(AuditEntry, AUDIT_COLUMNS, rows.audit)
 
 
 def known_companies() -> list[KnownCompany]:
@@ -477,7 +495,9 @@ def _contact(plan: Plan, ordinal: int, rng: random.Random, contact_id: int, rows
     if stage == LifecycleStage.LOYAL and rng.random() < 0.3:
         tags.add(plan.tag_ids["VIP"])
     rows.contact_tags += [(contact_id, tag_id) for tag_id in sorted(tags)]
-    _add_transitions(rows, plan, rng, moves, owner_id, contact_id=contact_id)
+    _add_transitions(
+        rows, plan, rng, moves, owner_id, display_name(name.first_name, name.last_name), contact_id=contact_id
+    )
     for channel, share in CONSENT_SHARES.items():
         if rng.random() < share:
             withdrawn = rng.random() < 0.1
@@ -498,6 +518,7 @@ def _write_contacts(writer: BulkWriter, rows: Rows) -> None:
     writer.insert(ContactPhone, PHONE_COLUMNS, rows.phones)
     writer.insert(Contact.tags.through, ("contact_id", "tag_id"), rows.contact_tags)
     writer.insert(LifecycleTransition, TRANSITION_COLUMNS, rows.transitions)
+    writer.insert(AuditEntry, AUDIT_COLUMNS, rows.audit)
     writer.insert(Consent, CONSENT_COLUMNS, rows.consents)
 
 
@@ -567,6 +588,7 @@ IN_ORDER = {"organization_id", "created_by_id", "updated_by_id", "deleted_by_id"
 COMPANY_TABLES: dict[type[models.Model], set[str]] = {
     Company: IN_ORDER,
     Company.tags.through: {"company_id", "tag_id"},
+    AuditEntry: IN_ORDER,
 }
 CONTACT_TABLES: dict[type[models.Model], set[str]] = {
     Contact: IN_ORDER,
@@ -575,6 +597,7 @@ CONTACT_TABLES: dict[type[models.Model], set[str]] = {
     Consent: IN_ORDER | {"contact_id"},
     Contact.tags.through: {"contact_id", "tag_id"},
     LifecycleTransition: IN_ORDER | {"contact_id", "company_id"},
+    AuditEntry: IN_ORDER,
 }
 BYTES_PER_RECORD = 3_000  # what a contact or company with its rows takes in SQLite, indexes included
 
@@ -589,6 +612,7 @@ def _load(
         organization_id=organization.pk,
         seed=seed,
         owners=_owner_draw(members),
+        actor_labels={member.user_id: str(member.user) for member in members},
         tag_ids=_ensure_tags(organization, manager.user_id),
         field_keys=_ensure_custom_fields(organization, manager),
         today=int(timezone.now().timestamp()) // DAY * DAY,

@@ -9,28 +9,15 @@ from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from kliento.core.home import home_widgets_for
 from kliento.core.middleware import SESSION_ORGANIZATION_KEY
-from kliento.core.models import ApiKey, AuditEntry, Invitation, Membership, Team
-from kliento.core.permissions import Permission
 from kliento.core.selectors import memberships_of
 from kliento.core.views import member_required
 
 
 @member_required()
 def home(request: HttpRequest) -> HttpResponse:
-    member = request.member  # type: ignore[attr-defined]
-    context = {
-        "member_count": Membership.objects.active().count(),
-        "team_count": Team.objects.count(),
-        "pending_invitation_count": Invitation.objects.filter(accepted_at=None, revoked_at=None).count(),
-        "api_key_count": ApiKey.objects.filter(revoked_at=None).count(),
-        "recent_changes": AuditEntry.objects.select_related("actor", "api_key").order_by(
-            "-created_at", "-id"
-        )[:8]
-        if member.can(Permission.VIEW_AUDIT)
-        else [],
-    }
-    return render(request, "web/home.html", context)
+    return render(request, "web/home.html", {"widgets": home_widgets_for(request)})
 
 
 def _safe_next(request: HttpRequest) -> str:

@@ -497,3 +497,20 @@ def test_the_search_runs_a_fixed_number_of_queries(alice_client, alice, rows, dj
     # The full page adds the organization switcher of the top bar.
     with django_assert_num_queries(7):
         alice_client.get(url, {"q": "thornton"})
+
+
+def test_search_results_colour_each_stage_as_the_lists_and_cards_do(alice_client, alice):
+    from tests.customers.factories import ContactFactory
+
+    ContactFactory(
+        organization=alice.organization, first_name="Thora", last_name="Lead", lifecycle_stage="lead"
+    )
+    ContactFactory(
+        organization=alice.organization, first_name="Thora", last_name="Loyal", lifecycle_stage="loyal"
+    )
+
+    content = alice_client.get(reverse("customers:search"), {"q": "thora"}).content.decode()
+
+    assert 'class="badge rounded-pill stage-badge stage-lead"' in content
+    assert 'class="badge rounded-pill stage-badge stage-loyal"' in content
+    assert "text-bg-secondary" not in content

@@ -527,3 +527,27 @@ def test_companies_and_contacts_are_separate_entities_for_custom_fields(alice):
     with pytest.raises(ValidationError):
         services.create_company(member=alice, data={"name": "Acme"})
     assert Company.objects.exists() is False
+
+
+def test_the_created_entry_of_a_contact_holds_all_its_emails_phones_and_tags(alice):
+    contact = services.create_contact(
+        member=alice,
+        data={
+            "first_name": "Ada",
+            "emails": ["ada@example.com", "ada@home.example"],
+            "phones": ["+49 30 12345678", "+1 650 253 0000"],
+            "tags": ["vip", "berlin"],
+        },
+    )
+
+    changes = AuditEntry.objects.get(record_id=contact.pk, action="create").changes
+
+    assert changes["emails"] == [None, ["ada@example.com", "ada@home.example"]]
+    assert changes["phones"] == [None, ["+493012345678", "+16502530000"]]
+    assert changes["tags"] == [None, ["berlin", "vip"]]
+
+
+def test_the_created_entry_of_a_company_holds_its_tags(alice):
+    company = services.create_company(member=alice, data={"name": "Navy", "tags": ["fleet"]})
+
+    assert AuditEntry.objects.get(record_id=company.pk, action="create").changes["tags"] == [None, ["fleet"]]

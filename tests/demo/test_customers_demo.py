@@ -305,12 +305,47 @@ def test_the_demo_indexes_its_loyalty_cards_so_a_taken_card_is_refused(demo):
     assert list(raised.value.message_dict) == ["custom_fields.loyalty_card"]
 
 
-def test_the_load_leaves_one_audit_entry_instead_of_one_per_row(demo):
+def test_the_load_leaves_one_entry_summing_it_up(demo):
     entry = AuditEntry.objects.get(action=AuditEntry.Action.BULK)
 
     assert entry.changes["contacts"] == 200
     assert entry.changes["companies"] == 30
-    assert AuditEntry.objects.filter(record_type="customers.contact", action="create").exists() is False
+
+
+def test_each_lifecycle_move_of_a_demo_customer_has_its_audit_entry(demo):
+    moves = collections.Counter(
+        ("customers.contact" if contact_id else "customers.company", contact_id or company_id, when, to_stage)
+        for contact_id, company_id, when, to_stage in LifecycleTransition.objects.values_list(
+            "contact_id", "company_id", "created_at", "to_stage"
+        )
+    )
+    entries = collections.Counter(
+        (record_type, record_id, when, changes["lifecycle_stage"][1])
+        for record_type, record_id, when, changes in AuditEntry.objects.filter(
+            record_type__in=["customers.contact", "customers.company"]
+        )
+        .exclude(action=AuditEntry.Action.BULK)
+        .values_list("record_type", "record_id", "created_at", "changes")
+    )
+
+    assert entries == moves
+
+
+def test_a_demo_contacts_history_tab_shows_its_lifecycle_moves(demo):
+    from django.test import Client
+    from django.urls import reverse
+
+    owner = Membership.objects.get(role=Role.OWNER)
+    client = Client()
+    client.force_login(owner.user)
+    contact = Contact.objects.exclude(lifecycle_stage=LifecycleStage.LEAD).order_by("id").first()
+    moves = LifecycleTransition.objects.filter(contact=contact).count()
+
+    history = client.get(reverse("customers:contact-history", args=[contact.pk])).context["history"]
+
+    assert [entry.action for entry in history] == ["update"] * (moves - 1) + ["create"]
+    assert history[0].changes["Lifecycle stage"][1] == contact.get_lifecycle_stage_display()
+    assert history[0].actor_label
 
 
 def _index_names():
@@ -367,3 +402,18 @@ def test_a_large_load_whose_rows_break_a_foreign_key_is_refused_and_leaves_nothi
     with active_organization(organization.pk):
         assert Contact.objects.exists() is False
         assert Company.objects.exists() is False
+
+
+def test_a_demo_company_card_shows_employees_once(demo):
+    from django.test import Client
+    from django.urls import reverse
+
+    owner = Membership.objects.get(role=Role.OWNER)
+    client = Client()
+    client.force_login(owner.user)
+    company = Company.objects.order_by("id").first()
+
+    content = client.get(reverse("customers:company-detail", args=[company.pk])).content.decode()
+
+    labels = [part.split("</dt>")[0] for part in content.split("<dt>")[1:]]
+    assert sum(label.endswith(">Employees</span>") or label == "Employees" for label in labels) == 1

@@ -8,13 +8,11 @@ with the context functions below, like any later app's.
 
 from __future__ import annotations
 
-import datetime
-import decimal
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -27,11 +25,11 @@ from django.views.decorators.http import require_POST
 
 from kliento.core.audit import history_of
 from kliento.core.errors import DomainError
-from kliento.core.models import AuditEntry, User
+from kliento.core.history import readable_entries
 from kliento.core.permissions import Permission
 from kliento.core.views import member_required
 from kliento.customers import services
-from kliento.customers.custom_fields import definitions_for
+from kliento.customers.custom_fields import definitions_for, display_value
 from kliento.customers.forms import (
     CUSTOM_PREFIX,
     CompanyForm,
@@ -97,27 +95,6 @@ class FieldDisplay:
         return f"field-{self.entity}-{self.name}"
 
 
-def _custom_value(definition: CustomField, value: Any) -> str:
-    if value is None or value == "" or value == []:
-        return ""
-    kind = definition.field_type
-    if kind == CustomField.FieldType.BOOLEAN:
-        return _("Yes") if value else _("No")
-    if kind == CustomField.FieldType.MULTI_CHOICE:
-        return ", ".join(str(item) for item in value)
-    if kind == CustomField.FieldType.DATE:
-        try:
-            return formats.date_format(datetime.date.fromisoformat(value), "DATE_FORMAT")
-        except (TypeError, ValueError):
-            return str(value)
-    if kind in (CustomField.FieldType.NUMBER, CustomField.FieldType.DECIMAL):
-        try:
-            return formats.number_format(decimal.Decimal(str(value)), use_l10n=True, force_grouping=True)
-        except decimal.InvalidOperation:
-            return str(value)
-    return str(value)
-
-
 def _address(record: Contact | Company) -> str:
     """One line per part, shown as lines by the card (is_multiline)."""
     town = " ".join(part for part in (record.postal_code, record.city) if part)
@@ -146,7 +123,7 @@ def field_display(
     label = str(declared.label) if declared is not None else ""
     if name.startswith(CUSTOM_PREFIX):
         definition = next(d for d in definitions if d.key == name[len(CUSTOM_PREFIX) :])
-        label, value = definition.label, _custom_value(definition, record.custom_fields.get(definition.key))
+        label, value = definition.label, display_value(definition, record.custom_fields.get(definition.key))
     elif name == "name":
         label, value = _("Name"), str(record)
     elif name == "address":
@@ -289,105 +266,21 @@ def company_detail(request: HttpRequest, company_id: int) -> HttpResponse:
     return render(request, "customers/company_detail.html", _card_context(request, company, COMPANY))
 
 
-# Fields the services keep for search and sorting: not something a person changed.
-HIDDEN_CHANGES = {"sort_name", "search_text", "search_grams"}
-
-
-def _shown(value: Any) -> Any:
-    if isinstance(value, list):
-        return ", ".join(str(item) for item in value) or None
-    if value == "" or value == {}:
-        return None
-    return value
-
-
-def _phones_shown(value: Any, region: str) -> Any:
-    """Stored E.164 numbers (one, or a contact's list) written as the card writes them."""
-    if isinstance(value, list):
-        return [format_phone(number, region) if isinstance(number, str) else number for number in value]
-    return format_phone(value, region) if isinstance(value, str) else value
-
-
-def readable_history(
-    entries: list[AuditEntry], model: type[Contact] | type[Company], *, region: str
-) -> list[AuditEntry]:
-    """Audit entries with their changes labelled as on the card: field names, choice labels, the
-    names of owners and companies, custom field labels, phones in the region's format (three
-    queries, whatever the entries). A change is [old, new]; a one-item list (the reason of a stage
-    change) is said alongside, not as a change."""
-    definitions = {d.key: d.label for d in definitions_for(CONTACT if model is Contact else COMPANY)}
-    user_ids, company_ids = set(), set()
-    for entry in entries:
-        for name, values in entry.changes.items():
-            if name in ("owner", "company") and isinstance(values, list):
-                (user_ids if name == "owner" else company_ids).update(v for v in values if isinstance(v, int))
-    names: dict[str, dict[Any, str]] = {
-        "owner": {user.pk: str(user) for user in User.objects.filter(pk__in=user_ids)},
-        "company": {company.pk: company.name for company in Company.with_trash.filter(pk__in=company_ids)},
-    }
-    channels = dict(Channel.choices)
-    # In the fields' order, the reason right after the stage: PostgreSQL's JSON keeps no key order.
-    positions = {model_field.name: index for index, model_field in enumerate(model._meta.get_fields())}
-    positions["reason"] = positions["lifecycle_stage"] + 0.5
-
-    def position(change: tuple[str, Any]) -> float:
-        return positions.get(change[0], len(positions))
-
-    for entry in entries:
-        readable: dict[str, list[Any]] = {}
-        for name, values in sorted(entry.changes.items(), key=position):
-            if name in HIDDEN_CHANGES or not isinstance(values, list) or len(values) != 2:
-                continue
-            if name == "custom_fields":
-                old, new = values[0] or {}, values[1] or {}
-                for key in sorted(set(old) | set(new)):
-                    if old.get(key) != new.get(key):
-                        readable[definitions.get(key, key)] = [_shown(old.get(key)), _shown(new.get(key))]
-                continue
-            if name.startswith("consent."):
-                label = _("Consent: %(channel)s") % {"channel": channels.get(name[8:], name[8:])}
-                readable[label] = values
-                continue
-            if name == "reason":
-                readable[_("Reason")] = [values[1]]
-                continue
-            if name in ("phone", "phones"):
-                values = [_phones_shown(value, region) for value in values]
-            if name in ("emails", "phones"):
-                # get_field() finds these reverse relations, but they have no label; and their own
-                # labels keep them apart from the primary email and phone, which change with them.
-                label, choices = (_("Email addresses") if name == "emails" else _("Phone numbers")), {}
-            else:
-                try:
-                    model_field = model._meta.get_field(name)
-                except FieldDoesNotExist:
-                    label, choices = name, {}
-                else:
-                    label = str(getattr(model_field, "verbose_name", name)).capitalize()
-                    choices = dict(getattr(model_field, "choices", None) or [])
-            if name in names:
-                values = [names[name].get(value, value) for value in values]
-            readable[label] = [_shown(choices.get(value, value) if choices else value) for value in values]
-        entry.changes = readable
-    return entries
+def _history(request: HttpRequest, record: Contact | Company) -> HttpResponse:
+    history = readable_entries(history_of(record)[:HISTORY_SHOWN], organization=request.organization)  # type: ignore[attr-defined]
+    return render(request, "core/_history.html", {"history": history})
 
 
 @member_required()
 def contact_history(request: HttpRequest, contact_id: int) -> HttpResponse:
     contact = access_contact(member=request.member, contact_id=contact_id)  # type: ignore[attr-defined]
-    history = readable_history(
-        list(history_of(contact)[:HISTORY_SHOWN]), Contact, region=organization_region(request)
-    )
-    return render(request, "core/_history.html", {"history": history, "readable_labels": True})
+    return _history(request, contact)
 
 
 @member_required()
 def company_history(request: HttpRequest, company_id: int) -> HttpResponse:
     company = access_company(member=request.member, company_id=company_id)  # type: ignore[attr-defined]
-    history = readable_history(
-        list(history_of(company)[:HISTORY_SHOWN]), Company, region=organization_region(request)
-    )
-    return render(request, "core/_history.html", {"history": history, "readable_labels": True})
+    return _history(request, company)
 
 
 @member_required(Permission.DELETE_CUSTOMERS)

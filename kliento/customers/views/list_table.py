@@ -18,6 +18,7 @@ from kliento.core.markup import INERT_ATTRIBUTE
 from kliento.customers.models import CustomField, LifecycleStage, Source
 from kliento.customers.normalize import format_phone
 from kliento.customers.selectors import tags_of_page
+from kliento.customers.templatetags.customer_cards import stage_badge
 from kliento.customers.views.list_kinds import BUILT_IN_SORTS, COLUMN_LABELS, NUMERIC_TYPES, ListKind
 from kliento.web.links import url_maker
 
@@ -117,7 +118,7 @@ class RowWriter:
                 f'<td><a class="list-clip" href="{_escape(extra)}" title="{text}" dir="auto">{text}</a></td>'
             )
         if kind == "stage":
-            return f'<td><span class="badge stage-badge stage-{_escape(extra)}">{_escape(value)}</span></td>'
+            return f'<td><span class="badge rounded-pill {stage_badge(extra)}">{_escape(value)}</span></td>'
         if kind == "tags":
             chips = "".join(
                 f'<span class="badge tag-badge"><span class="tag-dot" data-color="{_escape(tag.color)}">'

@@ -1,0 +1,102 @@
+"""The widgets the home page is made of: each app registers its own in its AppConfig.ready().
+
+A widget is a template and a function that gives it its context, or None when it has nothing to
+show (so an empty widget takes no room). The home page asks every widget, in order, whose
+permission the member has:
+
+    register_home_widget(
+        key="my_tasks",
+        title=_("Due today"),
+        template="activities/_home_tasks.html",
+        context=lambda request: {"tasks": due_today(member=request.member)[:10]},
+        order=20,
+    )
+
+The context function gets the request (with `request.member` and `request.organization`) and runs
+a fixed number of queries, whatever the organization's size: the home page pins its query count.
+`wide` gives a widget the page's full width instead of half of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.functional import Promise
+from django.utils.safestring import SafeString
+
+from kliento.core.permissions import Permission
+
+WidgetContext = Callable[[HttpRequest], dict[str, Any] | None]
+
+
+@dataclass(frozen=True)
+class HomeWidget:
+    key: str
+    title: str | Promise
+    template: str
+    context: WidgetContext
+    order: int = 100
+    permission: Permission | None = None
+    wide: bool = False
+
+
+@dataclass(frozen=True)
+class WidgetOnHome:
+    widget: HomeWidget
+    html: SafeString
+
+    @property
+    def key(self) -> str:
+        return self.widget.key
+
+    @property
+    def title(self) -> str | Promise:
+        return self.widget.title
+
+
+_widgets: dict[str, HomeWidget] = {}
+
+
+def register_home_widget(
+    *,
+    key: str,
+    title: str | Promise,
+    template: str,
+    context: WidgetContext,
+    order: int = 100,
+    permission: Permission | None = None,
+    wide: bool = False,
+) -> None:
+    """Add a widget to the home page; registering the same key again replaces it."""
+    _widgets[key] = HomeWidget(
+        key=key,
+        title=title,
+        template=template,
+        context=context,
+        order=order,
+        permission=permission,
+        wide=wide,
+    )
+
+
+def unregister_home_widget(key: str) -> None:
+    _widgets.pop(key, None)
+
+
+def home_widgets_for(request: HttpRequest) -> list[WidgetOnHome]:
+    """The widgets this member may see that have something to show, rendered, in order."""
+    member = request.member  # type: ignore[attr-defined]
+    shown = []
+    for widget in sorted(_widgets.values(), key=lambda w: (w.order, w.key)):
+        if widget.permission is not None and not member.can(widget.permission):
+            continue
+        context = widget.context(request)
+        if context is None:
+            continue
+        html = render_to_string(widget.template, context, request=request)
+        shown.append(WidgetOnHome(widget=widget, html=html))
+    return shown
