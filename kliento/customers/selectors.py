@@ -24,8 +24,9 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from kliento.core.json_fields import JSONKeyText
-from kliento.core.models import Membership, Team
+from kliento.core.models import MAX_ID, Membership, Team
 from kliento.core.permissions import Permission
+from kliento.core.text import text_errors
 from kliento.customers.custom_fields import coerce_value, definitions_for
 from kliento.customers.models import (
     Company,
@@ -81,9 +82,6 @@ class ListQuery:
         )  # fmt: skip
 
 
-MAX_ID = 2**63 - 1  # the largest value of a bigint id on every database
-
-
 def _values(params: Mapping[str, Any], name: str) -> list[str]:
     getlist = getattr(params, "getlist", None)
     raw = getlist(name) if getlist else params.get(name, [])
@@ -126,6 +124,7 @@ def parse_list_query(entity: str, params: Mapping[str, Any], *, member: Membersh
     errors: dict[str, list[str]] = {}
     query = ListQuery(entity=entity)
     query.params = {name: _values(params, name) for name in params if _values(params, name)}
+    errors.update({name: [problem] for name, problem in text_errors(query.params).items()})
     query.stage = _values(params, "stage")
     if set(query.stage) - set(LifecycleStage.values):
         errors["stage"] = [_("Unknown lifecycle stage.")]

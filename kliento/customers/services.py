@@ -17,10 +17,11 @@ from django.utils.translation import gettext as _
 
 from kliento.core.audit import create_record, field_values, move_to_trash, record_change, restore_from_trash
 from kliento.core.errors import DomainError
-from kliento.core.models import AuditEntry, Membership, Organization, User
+from kliento.core.models import MAX_ID, AuditEntry, Membership, Organization, User
 from kliento.core.permissions import Permission
 from kliento.core.services import require
 from kliento.core.tenancy import active_api_key_id
+from kliento.core.text import text_problem
 from kliento.customers.custom_fields import (
     clean_custom_values,
     definitions_for,
@@ -90,15 +91,21 @@ def _check_known_fields(data: Mapping[str, Any], allowed: set[str], extra: set[s
         raise ValidationError({name: [_("There is no such field.")] for name in sorted(unknown)})
 
 
+def _is_id(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
+
+
 def _check_owner(owner_id: int | None) -> None:
-    if owner_id is not None and not Membership.objects.active().filter(user_id=owner_id).exists():
+    if owner_id is not None and not (
+        _is_id(owner_id) and Membership.objects.active().filter(user_id=owner_id).exists()
+    ):
         raise ValidationError({"owner_id": [_("The owner must be an active member of the organization.")]})
 
 
 def _check_company(company_id: int | None) -> Company | None:
     if company_id is None:
         return None
-    company = Company.objects.filter(pk=company_id).first()
+    company = Company.objects.filter(pk=company_id).first() if _is_id(company_id) else None
     if company is None:
         raise ValidationError({"company_id": [_("There is no such company.")]})
     return company
@@ -444,6 +451,8 @@ def change_lifecycle_stage(
         )
     if len(reason) > 500:
         raise ValidationError({"reason": [_("At most 500 characters.")]})
+    if problem := text_problem(reason):  # pages post the reason straight here, without a form
+        raise ValidationError({"reason": [problem]})
     reason = reason.strip()
     customer.lifecycle_stage = to_stage
     customer.updated_by = actor
