@@ -327,8 +327,8 @@ class CompanyOut(CustomerDetail):
     totals: CompanyTotals
 
     @staticmethod
-    def resolve_totals(company: Company) -> dict[str, Any]:
-        return selectors.company_totals(company)
+    def resolve_totals(company: Company, context: dict[str, Any]) -> dict[str, Any]:
+        return selectors.company_totals(company, member=context["request"].member)
 
 
 # List items are validated from plain rows by pydantic alone, without Ninja's per-attribute ORM

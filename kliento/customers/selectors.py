@@ -318,10 +318,14 @@ def saved_views_for(*, member: Membership, entity: str) -> QuerySet[SavedView]:
     )
 
 
-def company_totals(company: Company) -> dict[str, Any]:
-    """What the company card sums up about its contacts."""
-    return Contact.objects.filter(company=company).aggregate(
-        contacts=Count("pk"),
-        active=Count("pk", filter=Q(lifecycle_stage__in=[LifecycleStage.ACTIVE, LifecycleStage.LOYAL])),
-        leads=Count("pk", filter=Q(lifecycle_stage=LifecycleStage.LEAD)),
+def company_totals(company: Company, *, member: Membership) -> dict[str, Any]:
+    """What the company card sums up about its contacts: only those the member may see."""
+    return (
+        Contact.objects.visible_to(member)
+        .filter(company=company)
+        .aggregate(
+            contacts=Count("pk"),
+            active=Count("pk", filter=Q(lifecycle_stage__in=[LifecycleStage.ACTIVE, LifecycleStage.LOYAL])),
+            leads=Count("pk", filter=Q(lifecycle_stage=LifecycleStage.LEAD)),
+        )
     )

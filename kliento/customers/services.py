@@ -102,10 +102,12 @@ def _check_owner(owner_id: int | None) -> None:
         raise ValidationError({"owner_id": [_("The owner must be an active member of the organization.")]})
 
 
-def _check_company(company_id: int | None) -> Company | None:
+def _check_company(company_id: int | None, member: Membership) -> Company | None:
+    """The company, if the member may see it: one they may not is refused as if it did not exist,
+    so walking ids reveals neither names nor which ids are taken."""
     if company_id is None:
         return None
-    company = Company.objects.filter(pk=company_id).first() if _is_id(company_id) else None
+    company = Company.objects.visible_to(member).filter(pk=company_id).first() if _is_id(company_id) else None
     if company is None:
         raise ValidationError({"company_id": [_("There is no such company.")]})
     return company
@@ -247,7 +249,7 @@ def create_contact(*, member: Membership, data: Mapping[str, Any]) -> Contact:
         raise ValidationError({"lifecycle_stage": [_("Unknown lifecycle stage.")]})
     contact.lifecycle_stage = stage
     _check_owner(contact.owner_id)
-    contact.company = _check_company(contact.company_id)
+    contact.company = _check_company(contact.company_id, member)
     emails = _clean_emails(data.get("emails") or [])
     phones = _clean_phones(data.get("phones") or [], organization.default_region)
     contact.custom_fields = clean_custom_values(CustomField.Entity.CONTACT, data.get("custom_fields") or {})
@@ -277,7 +279,7 @@ def update_contact(*, contact: Contact, member: Membership, data: Mapping[str, A
     if "owner_id" in data:
         _check_owner(contact.owner_id)
     if "company_id" in data:
-        contact.company = _check_company(contact.company_id)
+        contact.company = _check_company(contact.company_id, member)
     if not contact.first_name and not contact.last_name:
         raise ValidationError({"last_name": [_("Give the contact a first or last name.")]})
     changes: dict[str, Any] = {}
