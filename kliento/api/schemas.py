@@ -15,11 +15,9 @@ from kliento.core.text import text_errors
 RecordId = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
 
 
-class InputSchema(Schema):
-    """A request body: unknown fields are refused (a typo must not pass for a change), text is
-    trimmed as form fields trim it and checked by `core.text` as forms check it."""
+class CheckedTextSchema(Schema):
+    """Text fields checked by `core.text`, as forms check theirs: query parameters and bodies."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
     # Fields that hold several lines of text, as the forms' text areas do.
     multiline_fields: ClassVar[frozenset[str]] = frozenset({"description"})
 
@@ -31,3 +29,10 @@ class InputSchema(Schema):
         if errors:
             raise PydanticCustomError("invalid_text", errors[name])
         return value
+
+
+class InputSchema(CheckedTextSchema):
+    """A request body: unknown fields are refused (a typo must not pass for a change) and text is
+    trimmed as form fields trim it."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)

@@ -23,7 +23,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from kliento.api.pagination import CursorParams
-from kliento.api.schemas import InputSchema, RecordId
+from kliento.api.schemas import CheckedTextSchema, InputSchema, RecordId
 from kliento.core.models import LANGUAGE_CHOICES
 from kliento.customers import selectors, services
 from kliento.customers.models import (
@@ -210,7 +210,7 @@ class TagParams(CursorParams):
     q: str = Field("", max_length=60, description="Names starting with this")
 
 
-class SearchParams(Schema):
+class SearchParams(CheckedTextSchema):
     q: str = Field("", max_length=MAX_QUERY_LENGTH)
     limit: int = Field(10, ge=1, le=SEARCH_MAX_LIMIT)
 

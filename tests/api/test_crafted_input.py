@@ -296,6 +296,26 @@ def test_unstorable_text_in_a_unique_custom_field_value_is_a_422_naming_custom_f
     assert Contact.objects.exists() is False
 
 
+def _text_query_parameters() -> list[tuple[str, str]]:
+    """(path, parameter) for every text query parameter of every GET without path parameters."""
+    found = []
+    for path, operations in _openapi()["paths"].items():
+        if "get" not in operations or "{" in path:
+            continue
+        for parameter in operations["get"].get("parameters", []):
+            if parameter["in"] == "query" and "string" in json.dumps(parameter["schema"]):
+                found.append((path, parameter["name"]))
+    return found
+
+
+@pytest.mark.parametrize(("path", "name"), _text_query_parameters())
+def test_a_control_character_in_any_text_query_parameter_is_a_422_naming_it(admin_api, path, name):
+    response = admin_api.get(path, {name: "a\x00"})
+
+    assert response.status_code == 422, response.content
+    assert _fields(response) == [name]
+
+
 # A URL cannot carry a lone surrogate: Django decodes one as U+FFFD.
 @pytest.mark.parametrize("bad", ["a\x00", "a\x1b"])
 def test_unstorable_text_in_a_list_filter_is_a_422_naming_the_parameter(admin_api, bad):
