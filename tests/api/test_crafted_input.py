@@ -32,15 +32,26 @@ def _openapi() -> dict[str, Any]:
 
 
 def _list_endpoints() -> list[tuple[str, str | None]]:
-    """(path, sort) for every GET with a cursor; each sort of the lists that take one."""
-    found = []
-    for path, operations in _openapi()["paths"].items():
+    """(path, sort) for every GET that pages with a cursor; each sort of the lists that take one."""
+    document, found = _openapi(), []
+    for path, operations in document["paths"].items():
         parameters = {p["name"] for p in operations.get("get", {}).get("parameters", [])}
-        if "cursor" not in parameters:
+        if "cursor" not in parameters or "next_cursor" not in json.dumps(
+            _answer(document, operations["get"])
+        ):
             continue
         sorts = [*SORTS, "cf.size", "-cf.size", "cf.plan", "-cf.plan"] if "sort" in parameters else []
         found += [(path, sort) for sort in [None, *sorts]]
     return found
+
+
+def _answer(document: dict[str, Any], operation: dict[str, Any]) -> dict[str, Any]:
+    """The schema of an operation's 200 answer (a count answers no page, so has no cursor)."""
+    answer = operation["responses"].get(200) or operation["responses"].get("200", {})
+    schema = answer.get("content", {}).get("application/json", {}).get("schema", {})
+    return (
+        document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]] if "$ref" in schema else schema
+    )
 
 
 def _cursor(values: Any) -> str:
