@@ -1,10 +1,10 @@
 from django.urls import include, path
 
-from kliento.api.api import api
+from kliento.api.api import urls as api_urls
 
 # The API first: it takes most of the requests, and each pattern tried before it costs time.
 urlpatterns = [
-    path("api/", api.urls),
+    path("api/", api_urls),
     path("", include("kliento.web.urls")),
     path("", include("kliento.core.urls")),
     path("", include("kliento.customers.urls")),

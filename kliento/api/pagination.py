@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from ninja import Schema
-
+from kliento.api.schemas import CheckedTextSchema
 from kliento.core.pagination import DEFAULT_LIMIT
 
 
-class CursorParams(Schema):
+class CursorParams(CheckedTextSchema):
     cursor: str | None = None
     limit: int = DEFAULT_LIMIT

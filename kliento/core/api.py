@@ -10,6 +10,7 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import EmailStr
 
 from kliento.api.pagination import CursorParams
+from kliento.api.schemas import InputSchema
 from kliento.core import selectors, services
 from kliento.core.models import ApiKey, Membership, Organization
 from kliento.core.pagination import keyset_page
@@ -45,7 +46,7 @@ class OrganizationOut(Schema):
     created_at: datetime.datetime
 
 
-class OrganizationPatch(Schema):
+class OrganizationPatch(InputSchema):
     name: str | None = Field(None, min_length=1, max_length=150)
     base_currency: str | None = Field(None, pattern=r"^[A-Z]{3}$")
     default_locale: LanguageCode | None = None
@@ -79,11 +80,11 @@ class MemberPage(Schema):
     next_cursor: str | None
 
 
-class RoleChange(Schema):
+class RoleChange(InputSchema):
     role: RoleName
 
 
-class InvitationIn(Schema):
+class InvitationIn(InputSchema):
     email: EmailStr
     role: RoleName = Role.SALESPERSON.value
 
@@ -95,7 +96,7 @@ class InvitationOut(Schema):
     expires_at: datetime.datetime
 
 
-class ApiKeyIn(Schema):
+class ApiKeyIn(InputSchema):
     name: str = Field(..., min_length=1, max_length=100)
     role: RoleName = Role.VIEWER.value
 

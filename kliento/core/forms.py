@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from kliento.core import throttling
 from kliento.core.models import AuditEntry, Organization, Team, User
 from kliento.core.permissions import Role
+from kliento.core.text import text_errors
 
 
 class StyledForm:
@@ -29,11 +30,25 @@ class StyledForm:
 
     def full_clean(self) -> None:
         super().full_clean()  # type: ignore[misc]
+        if hasattr(self, "cleaned_data"):
+            self._check_text()
         for name in self.errors:  # type: ignore[attr-defined]
             if name in self.fields:  # type: ignore[attr-defined]
                 widget = self.fields[name].widget  # type: ignore[attr-defined]
                 widget.attrs["class"] += " is-invalid"
                 widget.attrs["aria-invalid"] = "true"
+
+    def _check_text(self) -> None:
+        """The text checks the API applies too (`core.text`); text areas may hold line breaks."""
+        fields = self.fields  # type: ignore[attr-defined]
+        values = {
+            name: value
+            for name, value in self.cleaned_data.items()  # type: ignore[attr-defined]
+            if name in fields and not isinstance(fields[name].widget, forms.PasswordInput)
+        }
+        multiline = frozenset(name for name in values if isinstance(fields[name].widget, forms.Textarea))
+        for name, message in text_errors(values, multiline=multiline).items():
+            self.add_error(name, message)  # type: ignore[attr-defined]
 
 
 class SignInForm(StyledForm, forms.Form):

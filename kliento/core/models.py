@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import zoneinfo
 
+import phonenumbers
+from babel.numbers import list_currencies
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
-from django.core.validators import RegexValidator
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -18,7 +20,21 @@ from kliento.core.tenancy import SoftDeleteModel, TenantManager, TenantModel, Te
 
 TIME_ZONE_CHOICES = [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
 LANGUAGE_CHOICES = settings.LANGUAGES
-CURRENCY_VALIDATOR = RegexValidator(r"^[A-Z]{3}$", _("Use a three-letter ISO 4217 code, such as EUR."))
+MAX_ID = 2**63 - 1  # the largest id a bigint key holds on every database: larger ones fail in the query
+# Babel's list (from Unicode CLDR) of ISO 4217 codes, without XXX ("no currency") and XTS (testing).
+CURRENCY_CODES = frozenset(list_currencies()) - {"XXX", "XTS"}
+
+
+def validate_currency(value: str) -> None:
+    """An ISO 4217 currency code, such as EUR."""
+    if value not in CURRENCY_CODES:
+        raise ValidationError(_("Use a three-letter ISO 4217 code, such as EUR."), code="invalid_currency")
+
+
+def validate_region(value: str) -> None:
+    """A region phone numbers can be read in: a two-letter country code phonenumbers knows."""
+    if value not in phonenumbers.SUPPORTED_REGIONS:
+        raise ValidationError(_("Use a two-letter country code, such as DE."), code="invalid_region")
 
 
 class UserManager(BaseUserManager["User"]):
@@ -81,7 +97,7 @@ class Organization(models.Model):
     name = models.CharField(_("name"), max_length=150)
     slug = models.SlugField(_("short name"), max_length=60, unique=True)
     base_currency = models.CharField(
-        _("base currency"), max_length=3, default="USD", validators=[CURRENCY_VALIDATOR]
+        _("base currency"), max_length=3, default="USD", validators=[validate_currency]
     )
     default_locale = models.CharField(
         _("default language"), max_length=10, choices=LANGUAGE_CHOICES, default="en"
@@ -91,7 +107,7 @@ class Organization(models.Model):
         _("default phone region"),
         max_length=2,
         default="US",
-        validators=[RegexValidator(r"^[A-Z]{2}$", _("Use a two-letter country code, such as DE."))],
+        validators=[validate_region],
     )
     record_visibility = models.CharField(
         _("record visibility"), max_length=16, choices=RecordVisibility, default=RecordVisibility.EVERYONE

@@ -7,22 +7,32 @@ starts strictly after it, so pages stay correct while rows are added.
 from __future__ import annotations
 
 import base64
+import datetime
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 from typing import Any, Generic, TypeVar
 
-from django.db.models import Model, Q, QuerySet
+from django.core.exceptions import ValidationError
+from django.db.models import Field, Model, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kliento.core.errors import InvalidInput
+from kliento.core.models import MAX_ID
+from kliento.core.text import text_problem
 
 T = TypeVar("T", bound=Model | dict[str, Any])  # model instances, or rows of .values()
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
+_INTEGER_TYPES = {
+    "AutoField", "BigAutoField", "SmallAutoField", "IntegerField", "BigIntegerField", "SmallIntegerField",
+    "PositiveIntegerField", "PositiveBigIntegerField", "PositiveSmallIntegerField",
+}  # fmt: skip
 
 
 @dataclass
@@ -36,14 +46,44 @@ def _encode(values: list[Any]) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+def _invalid_cursor() -> InvalidInput:
+    return InvalidInput(_("This cursor is not valid."), field="cursor")
+
+
 def _decode(cursor: str, size: int) -> list[Any]:
     try:
         values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     except (ValueError, TypeError) as error:
-        raise InvalidInput(_("This cursor is not valid."), field="cursor") from error
+        raise _invalid_cursor() from error
     if not isinstance(values, list) or len(values) != size:
-        raise InvalidInput(_("This cursor is not valid."), field="cursor")
+        raise _invalid_cursor()
     return values
+
+
+def _checked(value: Any, field: Field[Any, Any]) -> Any:
+    """A cursor value as the sort column holds it. A cursor is only ever made by `_encode`, so
+    anything else (null, a word for a number, a number too large for the column, a control
+    character the database refuses) is a tampered one: refused here rather than inside the query."""
+    kind = field.get_internal_type()
+    if kind in _INTEGER_TYPES:
+        if isinstance(value, int) and not isinstance(value, bool) and -MAX_ID - 1 <= value <= MAX_ID:
+            return value
+    elif kind in ("FloatField", "DecimalField"):
+        if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+            return value
+    elif isinstance(value, str) and text_problem(value) is None:  # dates, moments and text
+        try:
+            parsed = field.to_python(value)
+        except ValidationError:
+            raise _invalid_cursor() from None
+        if not isinstance(parsed, datetime.datetime) or timezone.is_aware(parsed):
+            return parsed
+    raise _invalid_cursor()
+
+
+def _sort_fields(queryset: QuerySet[Any], names: list[str]) -> list[Field[Any, Any]]:
+    query = queryset.query.chain()  # resolving may add joins: never on the query that runs
+    return [query.resolve_ref(name).output_field for name in names]
 
 
 def _value_of(row: Model | dict[str, Any], path: str) -> Any:
@@ -64,7 +104,9 @@ def keyset_page(
     fields = [(name.lstrip("-"), name.startswith("-")) for name in ordering]
     queryset = queryset.order_by(*ordering)
     if cursor:
-        values = _decode(cursor, len(fields))
+        columns = _sort_fields(queryset, [name for name, _descending in fields])
+        decoded = _decode(cursor, len(fields))
+        values = [_checked(value, column) for value, column in zip(decoded, columns, strict=True)]
         conditions = []
         for index, (name, descending) in enumerate(fields):
             equal_before = {fields[i][0]: values[i] for i in range(index)}

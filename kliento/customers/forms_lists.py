@@ -18,6 +18,7 @@ from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from kliento.core.forms import StyledForm
+from kliento.core.models import MAX_ID
 from kliento.customers.models import Company, CustomField, LifecycleStage, Source
 from kliento.customers.selectors import NUMERIC_TYPES
 
@@ -50,6 +51,8 @@ class IdListField(forms.Field):
             ids = [int(item) for item in value]
         except (TypeError, ValueError) as error:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from error
+        if not all(0 < record_id <= MAX_ID for record_id in ids):  # no such row; too large for a query
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         if len(ids) > MAX_SELECTION:
             raise forms.ValidationError(
                 self.error_messages["too_many"], code="too_many", params={"max": MAX_SELECTION}

@@ -23,6 +23,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from kliento.api.pagination import CursorParams
+from kliento.api.schemas import CheckedTextSchema, InputSchema, RecordId
 from kliento.core.models import LANGUAGE_CHOICES
 from kliento.customers import selectors, services
 from kliento.customers.models import (
@@ -86,10 +87,6 @@ TagName = Annotated[str, Field(min_length=1, max_length=60)]
 # Input: each field left out stays as it is (on create: the default); null only where it clears.
 
 
-class InputSchema(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-
 class EmailIn(InputSchema):
     email: str = Field(..., max_length=254)
     label: _one_of(ContactEmail.Label.values) = ContactEmail.Label.WORK.value  # type: ignore[valid-type]
@@ -105,7 +102,7 @@ class PhoneIn(InputSchema):
 
 class CustomerFields(InputSchema):
     source: SourceName = Field(None)
-    owner_id: StrictInt | None = None
+    owner_id: RecordId | None = None
     street: str = Field(None, max_length=200)
     city: str = Field(None, max_length=100)
     region: str = Field(None, max_length=100)
@@ -119,7 +116,7 @@ class CustomerFields(InputSchema):
 class ContactFields(CustomerFields):
     first_name: str = Field(None, max_length=NAME_MAX)
     last_name: str = Field(None, max_length=NAME_MAX)
-    company_id: StrictInt | None = None
+    company_id: RecordId | None = None
     job_title: str = Field(None, max_length=100)
     birthday: datetime.date | None = None
     preferred_language: LanguageName = Field(None)
@@ -213,7 +210,7 @@ class TagParams(CursorParams):
     q: str = Field("", max_length=60, description="Names starting with this")
 
 
-class SearchParams(Schema):
+class SearchParams(CheckedTextSchema):
     q: str = Field("", max_length=MAX_QUERY_LENGTH)
     limit: int = Field(10, ge=1, le=SEARCH_MAX_LIMIT)
 
@@ -330,8 +327,8 @@ class CompanyOut(CustomerDetail):
     totals: CompanyTotals
 
     @staticmethod
-    def resolve_totals(company: Company) -> dict[str, Any]:
-        return selectors.company_totals(company)
+    def resolve_totals(company: Company, context: dict[str, Any]) -> dict[str, Any]:
+        return selectors.company_totals(company, member=context["request"].member)
 
 
 # List items are validated from plain rows by pydantic alone, without Ninja's per-attribute ORM

@@ -10,6 +10,7 @@ fragment of a name, an email, phone digits), and `sort` (see SORTS, or `cf.<key>
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,13 +19,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connections
 from django.db.models import BooleanField, Count, FloatField, Q, QuerySet, TextField, Value
 from django.db.models.expressions import RawSQL
-from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from kliento.core.models import Membership, Team
+from kliento.core.json_fields import JSONKeyText
+from kliento.core.models import MAX_ID, Membership, Team
 from kliento.core.permissions import Permission
+from kliento.core.text import text_errors
 from kliento.customers.custom_fields import coerce_value, definitions_for
 from kliento.customers.models import (
     Company,
@@ -80,9 +82,6 @@ class ListQuery:
         )  # fmt: skip
 
 
-MAX_ID = 2**63 - 1  # the largest value of a bigint id on every database
-
-
 def _values(params: Mapping[str, Any], name: str) -> list[str]:
     getlist = getattr(params, "getlist", None)
     raw = getlist(name) if getlist else params.get(name, [])
@@ -125,6 +124,7 @@ def parse_list_query(entity: str, params: Mapping[str, Any], *, member: Membersh
     errors: dict[str, list[str]] = {}
     query = ListQuery(entity=entity)
     query.params = {name: _values(params, name) for name in params if _values(params, name)}
+    errors.update({name: [problem] for name, problem in text_errors(query.params).items()})
     query.stage = _values(params, "stage")
     if set(query.stage) - set(LifecycleStage.values):
         errors["stage"] = [_("Unknown lifecycle stage.")]
@@ -217,14 +217,15 @@ def filtered_customers(query: ListQuery, *, member: Membership) -> tuple[QuerySe
         queryset = queryset.filter(updated_at__date__lte=query.updated_to)
     for index, (definition, bound, value) in enumerate(query.custom):
         alias = f"cf_filter_{index}"
-        text = KeyTextTransform(definition.key, "custom_fields")
+        # The key is the organization's own word: never part of a lookup path (see JSONKeyText).
+        text = JSONKeyText("custom_fields", definition.key)
         if definition.field_type in NUMERIC_TYPES:
             queryset = queryset.alias(**{alias: Cast(text, FloatField())})
         elif definition.field_type == CustomField.FieldType.MULTI_CHOICE:
             queryset = _holding_choices(queryset, definition.key, value)
             continue
         elif definition.field_type == CustomField.FieldType.BOOLEAN:
-            queryset = queryset.filter(**{f"custom_fields__{definition.key}": value})
+            queryset = queryset.alias(**{alias: text}).filter(**{alias: "true" if value else "false"})
             continue
         else:
             # As plain text: a JSON key's own lookups would parse the value as JSON on SQLite.
@@ -238,7 +239,7 @@ def filtered_customers(query: ListQuery, *, member: Membership) -> tuple[QuerySe
     descending = query.sort.startswith("-")
     key = query.sort.lstrip("-").removeprefix("cf.")
     definition = next(d for d in definitions_for(query.entity) if d.key == key)
-    text = KeyTextTransform(key, "custom_fields")
+    text = JSONKeyText("custom_fields", key)
     # Rows without a value sort as empty text (or the smallest number), so the cursor never meets NULL.
     sort_value = (
         Coalesce(Cast(text, FloatField()), Value(-1e300))
@@ -252,13 +253,14 @@ def filtered_customers(query: ListQuery, *, member: Membership) -> tuple[QuerySe
 def _holding_choices(queryset: QuerySet, key: str, choices: list[str]) -> QuerySet:
     """Rows whose multi-choice custom field holds every one of `choices`."""
     if connections[queryset.db].features.supports_json_field_contains:
-        return queryset.filter(**{f"custom_fields__{key}__contains": choices})
+        # Containment of {key: choices} names the key as data, not as a lookup path.
+        return queryset.filter(custom_fields__contains={key: choices})
     column = f'"{queryset.model._meta.db_table}"."custom_fields"'  # SQLite has no JSON containment
     for choice in choices:
         queryset = queryset.filter(
             RawSQL(
                 f"EXISTS (SELECT 1 FROM json_each({column}, %s) WHERE json_each.value = %s)",
-                (f'$."{key}"', choice),
+                ("$." + json.dumps(key), choice),
                 output_field=BooleanField(),
             )
         )
@@ -316,12 +318,16 @@ def saved_views_for(*, member: Membership, entity: str) -> QuerySet[SavedView]:
     )
 
 
-def company_totals(company: Company) -> dict[str, Any]:
-    """What the company card sums up about its contacts."""
-    return Contact.objects.filter(company=company).aggregate(
-        contacts=Count("pk"),
-        active=Count("pk", filter=Q(lifecycle_stage__in=[LifecycleStage.ACTIVE, LifecycleStage.LOYAL])),
-        leads=Count("pk", filter=Q(lifecycle_stage=LifecycleStage.LEAD)),
+def company_totals(company: Company, *, member: Membership) -> dict[str, Any]:
+    """What the company card sums up about its contacts: only those the member may see."""
+    return (
+        Contact.objects.visible_to(member)
+        .filter(company=company)
+        .aggregate(
+            contacts=Count("pk"),
+            active=Count("pk", filter=Q(lifecycle_stage__in=[LifecycleStage.ACTIVE, LifecycleStage.LOYAL])),
+            leads=Count("pk", filter=Q(lifecycle_stage=LifecycleStage.LEAD)),
+        )
     )
 
 

@@ -17,10 +17,11 @@ from django.utils.translation import gettext as _
 
 from kliento.core.audit import create_record, field_values, move_to_trash, record_change, restore_from_trash
 from kliento.core.errors import DomainError
-from kliento.core.models import AuditEntry, Membership, Organization, User
+from kliento.core.models import MAX_ID, AuditEntry, Membership, Organization, User
 from kliento.core.permissions import Permission
 from kliento.core.services import require
 from kliento.core.tenancy import active_api_key_id
+from kliento.core.text import text_problem
 from kliento.customers.custom_fields import (
     clean_custom_values,
     definitions_for,
@@ -90,15 +91,23 @@ def _check_known_fields(data: Mapping[str, Any], allowed: set[str], extra: set[s
         raise ValidationError({name: [_("There is no such field.")] for name in sorted(unknown)})
 
 
+def _is_id(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
+
+
 def _check_owner(owner_id: int | None) -> None:
-    if owner_id is not None and not Membership.objects.active().filter(user_id=owner_id).exists():
+    if owner_id is not None and not (
+        _is_id(owner_id) and Membership.objects.active().filter(user_id=owner_id).exists()
+    ):
         raise ValidationError({"owner_id": [_("The owner must be an active member of the organization.")]})
 
 
-def _check_company(company_id: int | None) -> Company | None:
+def _check_company(company_id: int | None, member: Membership) -> Company | None:
+    """The company, if the member may see it: one they may not is refused as if it did not exist,
+    so walking ids reveals neither names nor which ids are taken."""
     if company_id is None:
         return None
-    company = Company.objects.filter(pk=company_id).first()
+    company = Company.objects.visible_to(member).filter(pk=company_id).first() if _is_id(company_id) else None
     if company is None:
         raise ValidationError({"company_id": [_("There is no such company.")]})
     return company
@@ -240,7 +249,7 @@ def create_contact(*, member: Membership, data: Mapping[str, Any]) -> Contact:
         raise ValidationError({"lifecycle_stage": [_("Unknown lifecycle stage.")]})
     contact.lifecycle_stage = stage
     _check_owner(contact.owner_id)
-    contact.company = _check_company(contact.company_id)
+    contact.company = _check_company(contact.company_id, member)
     emails = _clean_emails(data.get("emails") or [])
     phones = _clean_phones(data.get("phones") or [], organization.default_region)
     contact.custom_fields = clean_custom_values(CustomField.Entity.CONTACT, data.get("custom_fields") or {})
@@ -276,7 +285,7 @@ def update_contact(*, contact: Contact, member: Membership, data: Mapping[str, A
     if "owner_id" in data:
         _check_owner(contact.owner_id)
     if "company_id" in data:
-        contact.company = _check_company(contact.company_id)
+        contact.company = _check_company(contact.company_id, member)
     if not contact.first_name and not contact.last_name:
         raise ValidationError({"last_name": [_("Give the contact a first or last name.")]})
     changes: dict[str, Any] = {}
@@ -451,6 +460,8 @@ def change_lifecycle_stage(
         )
     if len(reason) > 500:
         raise ValidationError({"reason": [_("At most 500 characters.")]})
+    if problem := text_problem(reason):  # pages post the reason straight here, without a form
+        raise ValidationError({"reason": [problem]})
     reason = reason.strip()
     customer.lifecycle_stage = to_stage
     customer.updated_by = actor

@@ -233,7 +233,7 @@ def company_contacts_panel(request: HttpRequest, company: Company) -> dict[str, 
     )
     return {
         "company_contacts": list(contacts),
-        "totals": company_totals(company),
+        "totals": company_totals(company, member=member),
         "contacts_shown": COMPANY_CONTACTS_SHOWN,
         "contact_list_url": f"{reverse('customers:contact-list')}?company={company.pk}",
     }

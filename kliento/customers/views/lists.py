@@ -210,7 +210,7 @@ def _render_list(request: HttpRequest, kind: ListKind) -> HttpResponse:
     teams = list(Team.objects.order_by("name").only("id", "name"))
     tags = list(Tag.objects.order_by("name").only("id", "name", "color")[:TAG_CHOICES_LIMIT])
     company = None
-    if kind.is_contact and params.get("company", "").isdigit():
+    if kind.is_contact and "company" not in errors and params.get("company", "").isdigit():
         company = Company.objects.visible_to(member).filter(pk=params["company"]).only("id", "name").first()
     saved_views = [
         {
