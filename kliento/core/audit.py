@@ -1,15 +1,26 @@
-"""Audit history and the trash: every service that writes a tenant record goes through here."""
+"""Audit history and the trash: every service that writes a tenant record goes through here.
+
+A read-modify-write starts with `lock_record`, which re-reads the row inside the service's
+transaction and holds it until the transaction ends, so two people changing one record at the
+same time are applied one after the other instead of the second silently undoing the first.
+`record_version` is what the API's ETag and the edit forms' hidden version are made of.
+"""
 
 from __future__ import annotations
 
 import datetime
 import decimal
+import hashlib
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models, transaction
+from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from kliento.core.errors import StaleRecord
 from kliento.core.models import AuditEntry, Organization, User
 from kliento.core.tenancy import SoftDeleteModel, TenantModel, active_api_key_id
 
@@ -39,6 +50,47 @@ def field_values(instance: models.Model, fields: Iterable[str] | None = None) ->
     return {
         f.name: _plain(getattr(instance, f.attname)) for f in concrete if wanted is None or f.name in wanted
     }
+
+
+def record_version(instance: TenantModel) -> str:
+    """An opaque token that changes whenever the record is saved: the API's ETag, the forms' version."""
+    stamp = instance.updated_at.isoformat() if instance.updated_at else ""
+    return hashlib.sha256(f"{record_type(instance)}:{instance.pk}:{stamp}".encode()).hexdigest()[:20]
+
+
+def lock_record(instance: RecordT, *, expected_version: str | None = None) -> RecordT:
+    """Re-read the record in place inside the current transaction and hold its row until the
+    transaction ends; refuse with StaleRecord if the caller based its change on another version."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("lock_record() runs inside the transaction of the write it protects.")
+    # PostgreSQL locks the row. SQLite has no row locks: its transactions begin IMMEDIATE
+    # (settings.py), so the database's write lock is already held when this reads.
+    try:
+        instance.refresh_from_db(from_queryset=instance._meta.model._base_manager.select_for_update())
+    except ObjectDoesNotExist as gone:  # deleted by a request that held the lock before this one
+        raise Http404 from gone
+    stale = isinstance(instance, TenantModel) and record_version(instance) != expected_version
+    if expected_version is not None and stale:
+        raise StaleRecord(_("%(name)s was changed by someone else in the meantime.") % {"name": instance})
+    return instance
+
+
+def save_changed_fields(
+    instance: RecordT, before: Mapping[str, Any], *, actor: User | None, touch: bool = False
+) -> dict[str, list[Any]]:
+    """Save only the columns whose value differs from `before` (the locked row's field_values), and
+    return them as {field: [old, new]}; with touch, mark the record changed even if none did."""
+    after = field_values(instance, before.keys())
+    diff = {name: [before[name], after[name]] for name in after if before[name] != after[name]}
+    if not diff and not touch:
+        return diff
+    fields = [instance._meta.get_field(name).attname for name in diff]
+    if isinstance(instance, TenantModel):
+        instance.updated_by = actor
+        fields += ["updated_by", "updated_at"]
+    if fields:
+        instance.save(update_fields=fields)
+    return diff
 
 
 def record_change(
@@ -86,31 +138,40 @@ def create_record(instance: RecordT, *, actor: User | None, actor_label: str = "
 
 @transaction.atomic
 def update_record(
-    instance: RecordT, changes: Mapping[str, Any], *, actor: User | None, actor_label: str = ""
+    instance: RecordT,
+    changes: Mapping[str, Any],
+    *,
+    actor: User | None,
+    actor_label: str = "",
+    expected_version: str | None = None,
 ) -> RecordT:
-    """Apply field changes, validate, save only what changed and audit old → new."""
+    """Apply field changes to the row as stored now (locked), validate, save only what changed and
+    audit old → new; the instance passed in is brought up to date."""
+    lock_record(instance, expected_version=expected_version)
     before = field_values(instance, changes.keys())
     for name, value in changes.items():
         setattr(instance, name, value)
     instance.full_clean()
-    after = field_values(instance, changes.keys())
-    diff = {name: [before[name], after[name]] for name in after if before.get(name) != after[name]}
-    if not diff:
-        return instance
-    fields = [instance._meta.get_field(name).attname for name in diff]
-    if isinstance(instance, TenantModel):
-        instance.updated_by = actor
-        fields += ["updated_by", "updated_at"]
-    instance.save(update_fields=fields)
-    record_change(
-        instance, action=AuditEntry.Action.UPDATE, actor=actor, changes=diff, actor_label=actor_label
-    )
+    diff = save_changed_fields(instance, before, actor=actor)
+    if diff:
+        record_change(
+            instance, action=AuditEntry.Action.UPDATE, actor=actor, changes=diff, actor_label=actor_label
+        )
     return instance
 
 
 @transaction.atomic
-def move_to_trash(instance: SoftDeleteModel, *, actor: User | None, actor_label: str = "") -> None:
+def move_to_trash(
+    instance: SoftDeleteModel,
+    *,
+    actor: User | None,
+    actor_label: str = "",
+    expected_version: str | None = None,
+) -> None:
     """Soft-delete a record: it leaves every list and can be restored from the trash."""
+    lock_record(instance, expected_version=expected_version)  # type: ignore[type-var]
+    if instance.deleted_at is not None:
+        return  # trashed meanwhile: once is enough, and its entry is already written
     instance.deleted_at = timezone.now()
     instance.deleted_by = actor
     instance.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
@@ -119,6 +180,9 @@ def move_to_trash(instance: SoftDeleteModel, *, actor: User | None, actor_label:
 
 @transaction.atomic
 def restore_from_trash(instance: SoftDeleteModel, *, actor: User | None, actor_label: str = "") -> None:
+    lock_record(instance)  # type: ignore[type-var]
+    if instance.deleted_at is None:
+        return
     instance.deleted_at = None
     instance.deleted_by = None
     instance.save(update_fields=["deleted_at", "deleted_by", "updated_at"])

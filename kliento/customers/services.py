@@ -15,7 +15,15 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kliento.core.audit import create_record, field_values, move_to_trash, record_change, restore_from_trash
+from kliento.core.audit import (
+    create_record,
+    field_values,
+    lock_record,
+    move_to_trash,
+    record_change,
+    restore_from_trash,
+    save_changed_fields,
+)
 from kliento.core.errors import DomainError
 from kliento.core.models import AuditEntry, Membership, Organization, User
 from kliento.core.permissions import Permission
@@ -261,10 +269,14 @@ def create_contact(*, member: Membership, data: Mapping[str, Any]) -> Contact:
 
 
 @transaction.atomic
-def update_contact(*, contact: Contact, member: Membership, data: Mapping[str, Any]) -> Contact:
-    """Change some fields (only those given); emails or phones, when given, replace the lists."""
+def update_contact(
+    *, contact: Contact, member: Membership, data: Mapping[str, Any], expected_version: str | None = None
+) -> Contact:
+    """Change some fields (only those given) of the contact as stored now; emails or phones, when
+    given, replace the lists. With expected_version, refuse if the contact changed since."""
     require(member, Permission.EDIT_CUSTOMERS)
     _check_known_fields(data, CONTACT_FIELDS, {"emails", "phones", "tags", "custom_fields"})
+    lock_record(contact, expected_version=expected_version)
     before = field_values(contact)
     _apply_contact_fields(contact, data)
     if "owner_id" in data:
@@ -304,14 +316,11 @@ def update_contact(*, contact: Contact, member: Membership, data: Mapping[str, A
         list(contact.emails.values_list("email", flat=True)),
         list(contact.phones.values_list("number", flat=True)),
     )
-    after = field_values(contact)
-    changes.update({name: [before[name], after[name]] for name in after if before.get(name) != after[name]})
+    changes.update(save_changed_fields(contact, before, actor=member.user, touch=bool(changes)))
     changes.pop("sort_name", None)
     changes.pop("search_text", None)
     changes.pop("search_grams", None)
     if changes:
-        contact.updated_by = member.user
-        contact.save()
         if "custom_fields" in changes:
             store_unique_values(contact, definitions_for(CustomField.Entity.CONTACT))
         record_change(contact, action=AuditEntry.Action.UPDATE, actor=member.user, changes=changes)
@@ -370,9 +379,14 @@ def create_company(*, member: Membership, data: Mapping[str, Any]) -> Company:
 
 
 @transaction.atomic
-def update_company(*, company: Company, member: Membership, data: Mapping[str, Any]) -> Company:
+def update_company(
+    *, company: Company, member: Membership, data: Mapping[str, Any], expected_version: str | None = None
+) -> Company:
+    """Change some fields (only those given) of the company as stored now; with expected_version,
+    refuse if the company changed since."""
     require(member, Permission.EDIT_CUSTOMERS)
     _check_known_fields(data, COMPANY_FIELDS, {"tags", "custom_fields"})
+    lock_record(company, expected_version=expected_version)
     before = field_values(company)
     old_name = company.name
     _apply_company_fields(company, data, _organization(member).default_region)
@@ -389,14 +403,11 @@ def update_company(*, company: Company, member: Membership, data: Mapping[str, A
     if "tags" in data:
         changes.update(_set_tags(company, data["tags"] or [], member))
     company.full_clean(exclude=["tags"])
-    after = field_values(company)
-    changes.update({name: [before[name], after[name]] for name in after if before.get(name) != after[name]})
+    changes.update(save_changed_fields(company, before, actor=member.user, touch=bool(changes)))
     changes.pop("sort_name", None)
     changes.pop("search_text", None)
     changes.pop("search_grams", None)
     if changes:
-        company.updated_by = member.user
-        company.save()
         if "custom_fields" in changes:
             store_unique_values(company, definitions_for(CustomField.Entity.COMPANY))
         record_change(company, action=AuditEntry.Action.UPDATE, actor=member.user, changes=changes)
@@ -429,12 +440,15 @@ def change_lifecycle_stage(
     reason: str = "",
     rule: str = "",
     member: Membership | None = None,
+    expected_version: str | None = None,
 ) -> LifecycleTransition:
-    """Move a customer to another stage, by hand (member) or by a rule (rule name), and record why."""
+    """Move a customer to another stage, by hand (member) or by a rule (rule name), and record why.
+    Moves of one customer run one after the other, each checked against the stage stored now."""
     if member is not None:
         require(member, Permission.EDIT_CUSTOMERS)
     if to_stage not in LifecycleStage.values:
         raise ValidationError({"to_stage": [_("Unknown lifecycle stage.")]})
+    lock_record(customer, expected_version=expected_version)
     from_stage = customer.lifecycle_stage
     if to_stage not in ALLOWED_TRANSITIONS[from_stage]:
         raise DomainError(
@@ -474,6 +488,7 @@ def set_consent(
 ) -> Consent:
     """Record that a contact gave or withdrew consent for a channel (and when and how)."""
     require(member, Permission.EDIT_CUSTOMERS)
+    lock_record(contact)  # one consent row per channel: two at once would both try to add it
     consent = Consent.objects.filter(contact=contact, channel=channel).first()
     status = Consent.Status.GRANTED if granted else Consent.Status.WITHDRAWN
     before = consent.status if consent else ""
@@ -516,6 +531,7 @@ def _tags_named(names: Iterable[str], member: Membership) -> list[Tag]:
     return tags
 
 
+@transaction.atomic
 def create_tag(*, member: Membership, name: str, color: str = "#6c757d") -> Tag:
     """A new tag; names are unique in the organization whatever their case."""
     require(member, Permission.EDIT_CUSTOMERS)
@@ -530,6 +546,7 @@ def create_tag(*, member: Membership, name: str, color: str = "#6c757d") -> Tag:
 def delete_tag(*, member: Membership, tag: Tag) -> None:
     """Delete a tag for good; the customers that carried it lose only the tag."""
     require(member, Permission.DELETE_CUSTOMERS)
+    lock_record(tag)
     record_change(tag, action=AuditEntry.Action.PURGE, actor=member.user)
     tag.delete()
 
@@ -545,9 +562,11 @@ def _set_tags(record: Contact | Company, names: Iterable[str], member: Membershi
 # Trash --------------------------------------------------------------------------------------
 
 
-def delete_customer(*, customer: Contact | Company, member: Membership) -> None:
+def delete_customer(
+    *, customer: Contact | Company, member: Membership, expected_version: str | None = None
+) -> None:
     require(member, Permission.DELETE_CUSTOMERS)
-    move_to_trash(customer, actor=member.user)
+    move_to_trash(customer, actor=member.user, expected_version=expected_version)
 
 
 def restore_customer(*, customer: Contact | Company, member: Membership) -> None:
@@ -637,6 +656,8 @@ def save_custom_field(
     *, member: Membership, data: Mapping[str, Any], field: CustomField | None = None
 ) -> CustomField:
     require(member, Permission.MANAGE_ORGANIZATION)
+    if field is not None:
+        lock_record(field)
     definition = field or CustomField(organization_id=member.organization_id)
     indexed_as = (field.is_unique, field.key, field.field_type) if field else (False, "", "")
     for name in (
@@ -674,8 +695,10 @@ def save_custom_field(
     return definition
 
 
+@transaction.atomic
 def delete_custom_field(*, member: Membership, field: CustomField) -> None:
     require(member, Permission.MANAGE_ORGANIZATION)
+    lock_record(field)  # two deletions at once: the second finds it gone
     record_change(field, action=AuditEntry.Action.PURGE, actor=member.user)
     field.delete()
 
@@ -703,8 +726,10 @@ def save_view(
     return create_record(view, actor=member.user)
 
 
+@transaction.atomic
 def delete_view(*, member: Membership, view: SavedView) -> None:
     if view.owner_id != member.user_id:
         require(member, Permission.MANAGE_TEAMS)
+    lock_record(view)
     record_change(view, action=AuditEntry.Action.PURGE, actor=member.user)
     view.delete()
