@@ -11,7 +11,10 @@ from __future__ import annotations
 import datetime
 import decimal
 import hashlib
-from collections.abc import Iterable, Mapping
+import uuid
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -50,6 +53,20 @@ def field_values(instance: models.Model, fields: Iterable[str] | None = None) ->
     return {
         f.name: _plain(getattr(instance, f.attname)) for f in concrete if wanted is None or f.name in wanted
     }
+
+
+_batch: ContextVar[uuid.UUID | None] = ContextVar("audit_batch", default=None)
+
+
+@contextmanager
+def audit_batch() -> Iterator[uuid.UUID]:
+    """Tie together every audit entry written inside the block, as the one action they came from."""
+    batch_id = uuid.uuid4()
+    token = _batch.set(batch_id)
+    try:
+        yield batch_id
+    finally:
+        _batch.reset(token)
 
 
 def record_version(instance: TenantModel) -> str:
@@ -94,17 +111,21 @@ def save_changed_fields(
 
 
 def record_change(
-    instance: TenantModel | Organization,
+    instance: TenantModel | Organization | User,
     *,
     action: str,
     actor: User | None,
     changes: Mapping[str, Any] | None = None,
     actor_label: str = "",
+    organization_id: int | None = None,
 ) -> AuditEntry:
-    # An organization's own settings are audited inside that organization.
-    organization_id = instance.pk if isinstance(instance, Organization) else instance.organization_id
+    """One audit entry for one record (in the current batch, if a bulk action is running)."""
+    if organization_id is None:
+        # An organization's own settings are audited inside that organization.
+        organization_id = instance.pk if isinstance(instance, Organization) else instance.organization_id
     return AuditEntry.objects.create(
         organization_id=organization_id,
+        batch_id=_batch.get(),
         action=action,
         actor=actor,
         actor_label=actor_label or (str(actor) if actor else ""),
@@ -196,3 +217,78 @@ def history_of(instance: TenantModel) -> models.QuerySet[AuditEntry]:
         .select_related("actor", "api_key")
         .order_by("-created_at", "-id")
     )
+
+
+# Bulk actions: each record changed gets its own entry with its previous values, and all of them
+# carry the batch id of `audit_batch`, so a record's history shows what a bulk action did to it.
+
+
+def _locked_rows(model: type[RecordT], ids: Iterable[int]) -> list[RecordT]:
+    # In id order, so two bulk actions over overlapping selections cannot deadlock each other.
+    return list(model._base_manager.filter(pk__in=list(ids)).select_for_update().order_by("pk"))
+
+
+def record_changes_in_bulk(
+    changed: Iterable[tuple[TenantModel, Mapping[str, Any]]],
+    *,
+    action: str,
+    actor: User | None,
+    actor_label: str = "",
+) -> int:
+    """One audit entry per (record, changes) pair in one insert, in the current batch."""
+    batch_id, label = _batch.get(), actor_label or (str(actor) if actor else "")
+    api_key_id = active_api_key_id()
+    entries = [
+        AuditEntry(
+            organization_id=record.organization_id,
+            batch_id=batch_id,
+            action=action,
+            actor=actor,
+            actor_label=label,
+            api_key_id=api_key_id,
+            record_type=record_type(record),
+            record_id=record.pk,
+            record_label=str(record)[:200],
+            changes=dict(changes),
+            created_by=actor,
+        )
+        for record, changes in changed
+    ]
+    AuditEntry.objects.bulk_create(entries, batch_size=500)
+    return len(entries)
+
+
+@transaction.atomic
+def bulk_update_records(
+    model: type[TenantModel], ids: Iterable[int], changes: Mapping[str, Any], *, actor: User | None
+) -> list[int]:
+    """Give many records the same values: lock them, save only those that differ and audit each
+    with its previous values. Returns the ids of the records that changed."""
+    fields = {name: model._meta.get_field(name) for name in changes}
+    changed: list[tuple[TenantModel, dict[str, list[Any]]]] = []
+    for record in _locked_rows(model, ids):
+        before = field_values(record, [field.name for field in fields.values()])
+        for name, value in changes.items():
+            setattr(record, fields[name].attname, value.pk if isinstance(value, models.Model) else value)
+        after = field_values(record, before.keys())
+        diff = {name: [before[name], after[name]] for name in after if before[name] != after[name]}
+        if diff:
+            changed.append((record, diff))
+    changed_ids = [record.pk for record, _diff in changed]
+    values = {fields[name].attname: value for name, value in changes.items()}
+    model._base_manager.filter(pk__in=changed_ids).update(
+        **values, updated_by=actor, updated_at=timezone.now()
+    )
+    record_changes_in_bulk(changed, action=AuditEntry.Action.UPDATE, actor=actor)
+    return changed_ids
+
+
+@transaction.atomic
+def bulk_move_to_trash(model: type[TenantModel], ids: Iterable[int], *, actor: User | None) -> list[int]:
+    """Move many records to the trash, each with its own entry, as move_to_trash would."""
+    records = [record for record in _locked_rows(model, ids) if record.deleted_at is None]  # type: ignore[attr-defined]
+    now = timezone.now()
+    trashed = [record.pk for record in records]
+    model._base_manager.filter(pk__in=trashed).update(deleted_at=now, deleted_by=actor, updated_at=now)
+    record_changes_in_bulk([(record, {}) for record in records], action=AuditEntry.Action.DELETE, actor=actor)
+    return trashed

@@ -21,6 +21,7 @@ from kliento.core.audit import (
     move_to_trash,
     record_change,
     restore_from_trash,
+    save_changed_fields,
     update_record,
 )
 from kliento.core.errors import DomainError, NotAllowed
@@ -117,6 +118,36 @@ def create_user(*, email: str, password: str | None, full_name: str = "", langua
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
+    return user
+
+
+PROFILE_FIELDS = ("full_name", "language", "time_zone")
+
+
+@transaction.atomic
+def update_profile(*, user: User, changes: Mapping[str, Any]) -> User:
+    """Change a user's own name, language or time zone, audited in each of their organizations."""
+    unknown = set(changes) - set(PROFILE_FIELDS)
+    if unknown:
+        raise DomainError(_("This field cannot be changed here."), field=sorted(unknown)[0])
+    lock_record(user)
+    before = {name: getattr(user, name) for name in changes}
+    for name, value in changes.items():
+        setattr(user, name, value)
+    user.full_clean(exclude=["password"])
+    diff = save_changed_fields(user, before, actor=user)
+    if diff:
+        organization_ids = Membership.unscoped.filter(user=user, is_active=True).values_list(
+            "organization_id", flat=True
+        )
+        for organization_id in organization_ids:
+            record_change(
+                user,
+                action=AuditEntry.Action.UPDATE,
+                actor=user,
+                changes=diff,
+                organization_id=organization_id,
+            )
     return user
 
 

@@ -31,6 +31,8 @@ from kliento.customers.models import (
     display_name,
 )
 from kliento.customers.schemas import (
+    BulkIn,
+    BulkOut,
     ChannelName,
     CompanyIn,
     CompanyOut,
@@ -131,6 +133,20 @@ def create_contact(request: HttpRequest, payload: ContactIn) -> Status:
     return Status(201, contact)
 
 
+@router.post("/contacts/bulk", response=BulkOut, tags=["contacts"])
+def bulk_contacts(request: HttpRequest, payload: BulkIn) -> dict[str, int]:
+    """One action on many visible contacts; each one changed gets its own history entry, and all
+    of them one batch id. `reason` goes with a change of stage, as for a single move."""
+    count = services.bulk_update_contacts(
+        contact_ids=payload.ids,
+        member=_member(request),
+        action=payload.action,
+        value=payload.value,
+        reason=payload.reason,
+    )
+    return {"count": count}
+
+
 @router.get("/contacts/{contact_id}", response=ContactOut, tags=["contacts"])
 def read_contact(request: HttpRequest, contact_id: int, response: HttpResponse) -> Contact:
     """The contact, with its version as the ETag to send back in If-Match when changing it."""
@@ -228,6 +244,19 @@ def create_company(request: HttpRequest, payload: CompanyIn) -> Status:
 def count_companies(request: HttpRequest, params: Query[ListParams]) -> ListCount:
     """How many companies the list with these filters holds; the list itself never counts."""
     return _customer_count(request, Company)
+
+
+@router.post("/companies/bulk", response=BulkOut, tags=["companies"])
+def bulk_companies(request: HttpRequest, payload: BulkIn) -> dict[str, int]:
+    """One action on many visible companies, as for contacts."""
+    count = services.bulk_update_companies(
+        company_ids=payload.ids,
+        member=_member(request),
+        action=payload.action,
+        value=payload.value,
+        reason=payload.reason,
+    )
+    return {"count": count}
 
 
 @router.get("/companies/{company_id}", response=CompanyOut, tags=["companies"])

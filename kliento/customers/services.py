@@ -16,11 +16,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kliento.core.audit import (
+    audit_batch,
+    bulk_move_to_trash,
+    bulk_update_records,
     create_record,
     field_values,
     lock_record,
     move_to_trash,
     record_change,
+    record_changes_in_bulk,
     restore_from_trash,
     save_changed_fields,
 )
@@ -523,10 +527,8 @@ def _tags_named(names: Iterable[str], member: Membership) -> list[Tag]:
         if not name:
             continue
         tag = Tag.objects.filter(name__iexact=name).first()
-        if tag is None:
-            tag = Tag.objects.create(
-                organization_id=member.organization_id, name=name, created_by=member.user
-            )
+        if tag is None:  # typed as a new name: made here, and audited like one made on its own
+            tag = create_record(Tag(organization_id=member.organization_id, name=name), actor=member.user)
         tags.append(tag)
     return tags
 
@@ -580,72 +582,99 @@ BULK_LIMIT = 10_000  # rows one action may change: what a page selection or a fi
 
 
 def bulk_update_contacts(
-    *, contact_ids: Sequence[int], member: Membership, action: str, value: Any = None
+    *, contact_ids: Sequence[int], member: Membership, action: str, value: Any = None, reason: str = ""
 ) -> int:
-    """Apply one action to a selection of visible contacts; one audit entry with the count."""
-    return _bulk_update(Contact, contact_ids, member=member, action=action, value=value)
+    """Apply one action to a selection of visible contacts; an audit entry on each one changed."""
+    return _bulk_update(Contact, contact_ids, member=member, action=action, value=value, reason=reason)
 
 
 def bulk_update_companies(
-    *, company_ids: Sequence[int], member: Membership, action: str, value: Any = None
+    *, company_ids: Sequence[int], member: Membership, action: str, value: Any = None, reason: str = ""
 ) -> int:
-    """Apply one action to a selection of visible companies; one audit entry with the count."""
-    return _bulk_update(Company, company_ids, member=member, action=action, value=value)
+    """Apply one action to a selection of visible companies; an audit entry on each one changed."""
+    return _bulk_update(Company, company_ids, member=member, action=action, value=value, reason=reason)
 
 
 @transaction.atomic
 def _bulk_update(
-    model: type[Contact | Company], record_ids: Sequence[int], *, member: Membership, action: str, value: Any
+    model: type[Contact | Company],
+    record_ids: Sequence[int],
+    *,
+    member: Membership,
+    action: str,
+    value: Any,
+    reason: str = "",
 ) -> int:
     require(member, Permission.DELETE_CUSTOMERS if action == "trash" else Permission.EDIT_CUSTOMERS)
     visible = model.objects.visible_to(member).filter(pk__in=list(record_ids)[:BULK_LIMIT])
     ids = list(visible.values_list("pk", flat=True))
     if not ids:
         return 0
-    selected = model.objects.filter(pk__in=ids)
-    now = timezone.now()
-    if action == "assign_owner":
-        _check_owner(value)
-        selected.update(owner_id=value, updated_by=member.user, updated_at=now)
-    elif action in ("add_tag", "remove_tag"):
-        tag = _tags_named([value], member)
-        if not tag:
-            raise ValidationError({"value": [_("Name the tag.")]})
-        through = model.tags.through
-        link = "contact_id" if model is Contact else "company_id"
-        tagged = through.objects.filter(tag=tag[0], **{f"{link}__in": ids})
-        if action == "add_tag":
-            existing = set(tagged.values_list(link, flat=True))
-            through.objects.bulk_create([through(**{link: i}, tag=tag[0]) for i in ids if i not in existing])
+    with audit_batch() as batch_id:
+        if action == "assign_owner":
+            _check_owner(value)
+            bulk_update_records(model, ids, {"owner_id": value}, actor=member.user)
+        elif action in ("add_tag", "remove_tag"):
+            _bulk_tag(model, ids, member=member, name=value, add=action == "add_tag")
+        elif action == "change_stage":
+            for record in model.objects.filter(pk__in=ids).order_by("pk"):
+                if record.lifecycle_stage != value:
+                    change_lifecycle_stage(
+                        customer=record, to_stage=value, actor=member.user, reason=reason or _("Bulk change")
+                    )
+        elif action == "trash":
+            bulk_move_to_trash(model, ids, actor=member.user)
         else:
-            tagged.delete()
-        selected.update(updated_by=member.user, updated_at=now)
-    elif action == "change_stage":
-        for record in selected:
-            if record.lifecycle_stage != value:
-                change_lifecycle_stage(
-                    customer=record, to_stage=value, actor=member.user, reason=_("Bulk change")
-                )
-    elif action == "trash":
-        selected.update(deleted_at=now, deleted_by=member.user, updated_at=now)
-    else:
-        raise ValidationError({"action": [_("Unknown bulk action.")]})
-    if model is Contact:
-        label = _("%(count)s contacts") % {"count": len(ids)}
-    else:
-        label = _("%(count)s companies") % {"count": len(ids)}
-    AuditEntry.objects.create(
-        organization_id=member.organization_id,
-        action=AuditEntry.Action.BULK,
-        actor=member.user,
-        actor_label=str(member.user),
-        api_key_id=active_api_key_id(),
-        record_type=model._meta.label_lower,
-        record_label=label,
-        changes={"action": action, "value": value, "count": len(ids), "ids": ids[:1000]},
-        created_by=member.user,
-    )
+            raise ValidationError({"action": [_("Unknown bulk action.")]})
+        if model is Contact:
+            label = _("%(count)s contacts") % {"count": len(ids)}
+        else:
+            label = _("%(count)s companies") % {"count": len(ids)}
+        # What was asked for, once; each record's own entry (same batch) says what it changed.
+        AuditEntry.objects.create(
+            organization_id=member.organization_id,
+            batch_id=batch_id,
+            action=AuditEntry.Action.BULK,
+            actor=member.user,
+            actor_label=str(member.user),
+            api_key_id=active_api_key_id(),
+            record_type=model._meta.label_lower,
+            record_label=label,
+            changes={"action": action, "value": value, "count": len(ids)},
+            created_by=member.user,
+        )
     return len(ids)
+
+
+def _bulk_tag(
+    model: type[Contact | Company], ids: list[int], *, member: Membership, name: Any, add: bool
+) -> None:
+    """Add a tag to (or take it off) many records at once, with an entry on each one it changed."""
+    tags = _tags_named([name or ""], member)
+    if not tags:
+        raise ValidationError({"value": [_("Name the tag.")]})
+    tag = tags[0]
+    records = model._base_manager.filter(pk__in=ids).select_for_update().order_by("pk")
+    through = model.tags.through
+    link = "contact_id" if model is Contact else "company_id"
+    names: dict[int, list[str]] = {record_id: [] for record_id in ids}
+    for record_id, tag_name in through.objects.filter(**{f"{link}__in": ids}).values_list(link, "tag__name"):
+        names[record_id].append(tag_name)
+    tagged = {record_id for record_id, carried in names.items() if tag.name in carried}
+    changed = [record for record in records if (record.pk in tagged) != add]
+    if add:
+        through.objects.bulk_create([through(**{link: record.pk}, tag=tag) for record in changed])
+    else:
+        through.objects.filter(tag=tag, **{f"{link}__in": [record.pk for record in changed]}).delete()
+    model._base_manager.filter(pk__in=[record.pk for record in changed]).update(
+        updated_by=member.user, updated_at=timezone.now()
+    )
+    entries = []
+    for record in changed:
+        before = sorted(names[record.pk])
+        after = sorted([*before, tag.name]) if add else [n for n in before if n != tag.name]
+        entries.append((record, {"tags": [before, after]}))
+    record_changes_in_bulk(entries, action=AuditEntry.Action.UPDATE, actor=member.user)
 
 
 # Custom fields and saved views --------------------------------------------------------------

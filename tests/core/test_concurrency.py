@@ -1,11 +1,13 @@
-"""Core rules under simultaneous requests: the last owner stays, a deletion is audited once."""
+"""Core rules under simultaneous requests: the last owner stays, a deletion is audited once, and
+profile changes leave history."""
 
 import json
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
-from kliento.core.models import AuditEntry, Membership
+from kliento.core.models import AuditEntry, Membership, User
 from kliento.core.permissions import Role
 from kliento.core.tenancy import active_organization
 from kliento.customers import services as customer_services
@@ -104,3 +106,38 @@ def test_a_saved_view_deleted_twice_at_once_is_audited_once(alice):
     in_parallel(delete, delete)
 
     assert AuditEntry.objects.filter(action=AuditEntry.Action.PURGE, record_id=view.pk).count() == 1
+
+
+# Profile changes -------------------------------------------------------------------------------
+
+
+def test_changing_ones_profile_is_audited_with_old_and_new_values(alice, alice_client):
+    alice_client.post(
+        reverse("core:profile"), {"full_name": "Alice Baker", "language": "es", "time_zone": "Europe/Madrid"}
+    )
+
+    entry = AuditEntry.objects.get(record_type="core.user", record_id=alice.user_id)
+    assert entry.changes == {
+        "full_name": ["Alice Adams", "Alice Baker"],
+        "language": ["", "es"],
+        "time_zone": ["", "Europe/Madrid"],
+    }
+    assert User.objects.get(pk=alice.user_id).full_name == "Alice Baker"
+
+
+def test_switching_the_interface_language_is_audited(alice, alice_client):
+    alice_client.post(reverse("web:set-language"), {"language": "ar", "next": "/"})
+
+    entry = AuditEntry.objects.get(record_type="core.user", record_id=alice.user_id)
+    assert entry.changes == {"language": ["", "ar"]}
+
+
+def test_a_profile_change_is_audited_in_each_organization_of_the_user(alice, alice_client, olga):
+    MembershipFactory(organization=olga.organization, user=alice.user, role=Role.VIEWER)
+
+    alice_client.post(reverse("core:profile"), {"full_name": "Alice Baker", "language": "", "time_zone": ""})
+
+    entries = AuditEntry.unscoped.filter(record_type="core.user", record_id=alice.user_id)
+    assert sorted(entries.values_list("organization_id", flat=True)) == sorted(
+        [alice.organization_id, olga.organization_id]
+    )
