@@ -223,8 +223,9 @@ def history_of(instance: TenantModel) -> models.QuerySet[AuditEntry]:
 # carry the batch id of `audit_batch`, so a record's history shows what a bulk action did to it.
 
 
-def _locked_rows(model: type[RecordT], ids: Iterable[int]) -> list[RecordT]:
-    # In id order, so two bulk actions over overlapping selections cannot deadlock each other.
+def lock_records(model: type[RecordT], ids: Iterable[int]) -> list[RecordT]:
+    """Many records read and locked as lock_record does one, until the transaction ends; in id
+    order, so two bulk actions over overlapping selections cannot deadlock each other."""
     return list(model._base_manager.filter(pk__in=list(ids)).select_for_update().order_by("pk"))
 
 
@@ -266,7 +267,7 @@ def bulk_update_records(
     with its previous values. Returns the ids of the records that changed."""
     fields = {name: model._meta.get_field(name) for name in changes}
     changed: list[tuple[TenantModel, dict[str, list[Any]]]] = []
-    for record in _locked_rows(model, ids):
+    for record in lock_records(model, ids):
         before = field_values(record, [field.name for field in fields.values()])
         for name, value in changes.items():
             setattr(record, fields[name].attname, value.pk if isinstance(value, models.Model) else value)
@@ -286,7 +287,7 @@ def bulk_update_records(
 @transaction.atomic
 def bulk_move_to_trash(model: type[TenantModel], ids: Iterable[int], *, actor: User | None) -> list[int]:
     """Move many records to the trash, each with its own entry, as move_to_trash would."""
-    records = [record for record in _locked_rows(model, ids) if record.deleted_at is None]  # type: ignore[attr-defined]
+    records = [record for record in lock_records(model, ids) if record.deleted_at is None]  # type: ignore[attr-defined]
     now = timezone.now()
     trashed = [record.pk for record in records]
     model._base_manager.filter(pk__in=trashed).update(deleted_at=now, deleted_by=actor, updated_at=now)

@@ -22,6 +22,7 @@ from kliento.core.audit import (
     create_record,
     field_values,
     lock_record,
+    lock_records,
     move_to_trash,
     record_change,
     record_changes_in_bulk,
@@ -654,7 +655,7 @@ def _bulk_tag(
     if not tags:
         raise ValidationError({"value": [_("Name the tag.")]})
     tag = tags[0]
-    records = model._base_manager.filter(pk__in=ids).select_for_update().order_by("pk")
+    records = lock_records(model, ids)  # before their tags are read: a parallel change waits
     through = model.tags.through
     link = "contact_id" if model is Contact else "company_id"
     names: dict[int, list[str]] = {record_id: [] for record_id in ids}
