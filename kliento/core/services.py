@@ -169,7 +169,7 @@ def change_member_role(*, membership: Membership, role: str, member: Membership)
         raise DomainError(_("Unknown role."), field="role")
     owners = _lock_owners(membership.organization_id)
     lock_record(membership)
-    _require_still_member(member)
+    _require_still_member(member, Permission.MANAGE_MEMBERS)
     if Role.OWNER in (role, membership.role) and member.role != Role.OWNER:
         raise NotAllowed(_("Only an owner can make or unmake an owner."))
     if membership.role == Role.OWNER and role != Role.OWNER and owners <= 1:
@@ -185,7 +185,7 @@ def remove_member(*, membership: Membership, member: Membership) -> Membership:
     require(member, Permission.MANAGE_MEMBERS)
     owners = _lock_owners(membership.organization_id)
     lock_record(membership)
-    _require_still_member(member)
+    _require_still_member(member, Permission.MANAGE_MEMBERS)
     if membership.role == Role.OWNER and membership.is_active:
         if member.role != Role.OWNER:
             raise NotAllowed(_("Only an owner can remove an owner."))
@@ -196,7 +196,7 @@ def remove_member(*, membership: Membership, member: Membership) -> Membership:
     return membership
 
 
-def _require_still_member(member: Membership) -> None:
+def _require_still_member(member: Membership, permission: Permission) -> None:
     """The acting member's role as stored now: a request that waited on the owners' lock may have
     been demoted or removed by the one before it."""
     if member.pk is None:
@@ -204,6 +204,7 @@ def _require_still_member(member: Membership) -> None:
     lock_record(member)
     if not member.is_active:
         raise NotAllowed(_("Your role does not allow this."))
+    require(member, permission)
 
 
 # Invitations --------------------------------------------------------------------------------
