@@ -17,11 +17,12 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from kliento.core.errors import DomainError
+from kliento.core.errors import DomainError, StaleRecord
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 VALIDATION_PROBLEM = "urn:kliento:problem:invalid-input"
 RULE_PROBLEM = "urn:kliento:problem:rule"
+STALE_PROBLEM = "urn:kliento:problem:stale-version"
 
 # Where a field came from is the request's shape, not the field's name.
 _LOCATION_PARTS = {"body", "query", "path", "header", "cookie", "form", "payload"}
@@ -103,6 +104,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def rule_refused(request: HttpRequest, error: DomainError) -> HttpResponse:
         errors = [{"field": error.field, "message": error.message}] if error.field else None
         kind = VALIDATION_PROBLEM if error.status_code == 422 else RULE_PROBLEM
+        if isinstance(error, StaleRecord):
+            kind = STALE_PROBLEM
         return problem(
             api, request, error.status_code, detail=error.message, problem_type=kind, errors=errors
         )

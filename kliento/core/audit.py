@@ -1,15 +1,29 @@
-"""Audit history and the trash: every service that writes a tenant record goes through here."""
+"""Audit history and the trash: every service that writes a tenant record goes through here.
+
+A read-modify-write starts with `lock_record`, which re-reads the row inside the service's
+transaction and holds it until the transaction ends, so two people changing one record at the
+same time are applied one after the other instead of the second silently undoing the first.
+`record_version` is what the API's ETag and the edit forms' hidden version are made of.
+"""
 
 from __future__ import annotations
 
 import datetime
 import decimal
-from collections.abc import Iterable, Mapping
+import hashlib
+import uuid
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models, transaction
+from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from kliento.core.errors import StaleRecord
 from kliento.core.history import is_hidden
 from kliento.core.models import AuditEntry, Organization, User
 from kliento.core.tenancy import SoftDeleteModel, TenantModel, active_api_key_id
@@ -47,18 +61,77 @@ def field_values(instance: models.Model, fields: Iterable[str] | None = None) ->
     }
 
 
+_batch: ContextVar[uuid.UUID | None] = ContextVar("audit_batch", default=None)
+
+
+@contextmanager
+def audit_batch() -> Iterator[uuid.UUID]:
+    """Tie together every audit entry written inside the block, as the one action they came from."""
+    batch_id = uuid.uuid4()
+    token = _batch.set(batch_id)
+    try:
+        yield batch_id
+    finally:
+        _batch.reset(token)
+
+
+def record_version(instance: TenantModel) -> str:
+    """An opaque token that changes whenever the record is saved: the API's ETag, the forms' version."""
+    stamp = instance.updated_at.isoformat() if instance.updated_at else ""
+    return hashlib.sha256(f"{record_type(instance)}:{instance.pk}:{stamp}".encode()).hexdigest()[:20]
+
+
+def lock_record(instance: RecordT, *, expected_version: str | None = None) -> RecordT:
+    """Re-read the record in place inside the current transaction and hold its row until the
+    transaction ends; refuse with StaleRecord if the caller based its change on another version."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("lock_record() runs inside the transaction of the write it protects.")
+    # PostgreSQL locks the row. SQLite has no row locks: its transactions begin IMMEDIATE
+    # (settings.py), so the database's write lock is already held when this reads.
+    try:
+        instance.refresh_from_db(from_queryset=instance._meta.model._base_manager.select_for_update())
+    except ObjectDoesNotExist as gone:  # deleted by a request that held the lock before this one
+        raise Http404 from gone
+    stale = isinstance(instance, TenantModel) and record_version(instance) != expected_version
+    if expected_version is not None and stale:
+        raise StaleRecord(_("%(name)s was changed by someone else in the meantime.") % {"name": instance})
+    return instance
+
+
+def save_changed_fields(
+    instance: RecordT, before: Mapping[str, Any], *, actor: User | None, touch: bool = False
+) -> dict[str, list[Any]]:
+    """Save only the columns whose value differs from `before` (the locked row's field_values), and
+    return them as {field: [old, new]}; with touch, mark the record changed even if none did."""
+    after = field_values(instance, before.keys())
+    diff = {name: [before[name], after[name]] for name in after if before[name] != after[name]}
+    if not diff and not touch:
+        return diff
+    fields = [instance._meta.get_field(name).attname for name in diff]
+    if isinstance(instance, TenantModel):
+        instance.updated_by = actor
+        fields += ["updated_by", "updated_at"]
+    if fields:
+        instance.save(update_fields=fields)
+    return diff
+
+
 def record_change(
-    instance: TenantModel | Organization,
+    instance: TenantModel | Organization | User,
     *,
     action: str,
     actor: User | None,
     changes: Mapping[str, Any] | None = None,
     actor_label: str = "",
+    organization_id: int | None = None,
 ) -> AuditEntry:
-    # An organization's own settings are audited inside that organization.
-    organization_id = instance.pk if isinstance(instance, Organization) else instance.organization_id
+    """One audit entry for one record (in the current batch, if a bulk action is running)."""
+    if organization_id is None:
+        # An organization's own settings are audited inside that organization.
+        organization_id = instance.pk if isinstance(instance, Organization) else instance.organization_id
     return AuditEntry.objects.create(
         organization_id=organization_id,
+        batch_id=_batch.get(),
         action=action,
         actor=actor,
         actor_label=actor_label or (str(actor) if actor else ""),
@@ -102,31 +175,40 @@ def create_record(
 
 @transaction.atomic
 def update_record(
-    instance: RecordT, changes: Mapping[str, Any], *, actor: User | None, actor_label: str = ""
+    instance: RecordT,
+    changes: Mapping[str, Any],
+    *,
+    actor: User | None,
+    actor_label: str = "",
+    expected_version: str | None = None,
 ) -> RecordT:
-    """Apply field changes, validate, save only what changed and audit old → new."""
+    """Apply field changes to the row as stored now (locked), validate, save only what changed and
+    audit old → new; the instance passed in is brought up to date."""
+    lock_record(instance, expected_version=expected_version)
     before = field_values(instance, changes.keys())
     for name, value in changes.items():
         setattr(instance, name, value)
     instance.full_clean()
-    after = field_values(instance, changes.keys())
-    diff = {name: [before[name], after[name]] for name in after if before.get(name) != after[name]}
-    if not diff:
-        return instance
-    fields = [instance._meta.get_field(name).attname for name in diff]
-    if isinstance(instance, TenantModel):
-        instance.updated_by = actor
-        fields += ["updated_by", "updated_at"]
-    instance.save(update_fields=fields)
-    record_change(
-        instance, action=AuditEntry.Action.UPDATE, actor=actor, changes=diff, actor_label=actor_label
-    )
+    diff = save_changed_fields(instance, before, actor=actor)
+    if diff:
+        record_change(
+            instance, action=AuditEntry.Action.UPDATE, actor=actor, changes=diff, actor_label=actor_label
+        )
     return instance
 
 
 @transaction.atomic
-def move_to_trash(instance: SoftDeleteModel, *, actor: User | None, actor_label: str = "") -> None:
+def move_to_trash(
+    instance: SoftDeleteModel,
+    *,
+    actor: User | None,
+    actor_label: str = "",
+    expected_version: str | None = None,
+) -> None:
     """Soft-delete a record: it leaves every list and can be restored from the trash."""
+    lock_record(instance, expected_version=expected_version)  # type: ignore[type-var]
+    if instance.deleted_at is not None:
+        return  # trashed meanwhile: once is enough, and its entry is already written
     instance.deleted_at = timezone.now()
     instance.deleted_by = actor
     instance.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
@@ -135,6 +217,9 @@ def move_to_trash(instance: SoftDeleteModel, *, actor: User | None, actor_label:
 
 @transaction.atomic
 def restore_from_trash(instance: SoftDeleteModel, *, actor: User | None, actor_label: str = "") -> None:
+    lock_record(instance)  # type: ignore[type-var]
+    if instance.deleted_at is None:
+        return
     instance.deleted_at = None
     instance.deleted_by = None
     instance.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
@@ -148,3 +233,79 @@ def history_of(instance: TenantModel) -> models.QuerySet[AuditEntry]:
         .select_related("actor", "api_key")
         .order_by("-created_at", "-id")
     )
+
+
+# Bulk actions: each record changed gets its own entry with its previous values, and all of them
+# carry the batch id of `audit_batch`, so a record's history shows what a bulk action did to it.
+
+
+def lock_records(model: type[RecordT], ids: Iterable[int]) -> list[RecordT]:
+    """Many records read and locked as lock_record does one, until the transaction ends; in id
+    order, so two bulk actions over overlapping selections cannot deadlock each other."""
+    return list(model._base_manager.filter(pk__in=list(ids)).select_for_update().order_by("pk"))
+
+
+def record_changes_in_bulk(
+    changed: Iterable[tuple[TenantModel, Mapping[str, Any]]],
+    *,
+    action: str,
+    actor: User | None,
+    actor_label: str = "",
+) -> int:
+    """One audit entry per (record, changes) pair in one insert, in the current batch."""
+    batch_id, label = _batch.get(), actor_label or (str(actor) if actor else "")
+    api_key_id = active_api_key_id()
+    entries = [
+        AuditEntry(
+            organization_id=record.organization_id,
+            batch_id=batch_id,
+            action=action,
+            actor=actor,
+            actor_label=label,
+            api_key_id=api_key_id,
+            record_type=record_type(record),
+            record_id=record.pk,
+            record_label=str(record)[:200],
+            changes=dict(changes),
+            created_by=actor,
+        )
+        for record, changes in changed
+    ]
+    AuditEntry.objects.bulk_create(entries, batch_size=500)
+    return len(entries)
+
+
+@transaction.atomic
+def bulk_update_records(
+    model: type[TenantModel], ids: Iterable[int], changes: Mapping[str, Any], *, actor: User | None
+) -> list[int]:
+    """Give many records the same values: lock them, save only those that differ and audit each
+    with its previous values. Returns the ids of the records that changed."""
+    fields = {name: model._meta.get_field(name) for name in changes}
+    changed: list[tuple[TenantModel, dict[str, list[Any]]]] = []
+    for record in lock_records(model, ids):
+        before = field_values(record, [field.name for field in fields.values()])
+        for name, value in changes.items():
+            setattr(record, fields[name].attname, value.pk if isinstance(value, models.Model) else value)
+        after = field_values(record, before.keys())
+        diff = {name: [before[name], after[name]] for name in after if before[name] != after[name]}
+        if diff:
+            changed.append((record, diff))
+    changed_ids = [record.pk for record, _diff in changed]
+    values = {fields[name].attname: value for name, value in changes.items()}
+    model._base_manager.filter(pk__in=changed_ids).update(
+        **values, updated_by=actor, updated_at=timezone.now()
+    )
+    record_changes_in_bulk(changed, action=AuditEntry.Action.UPDATE, actor=actor)
+    return changed_ids
+
+
+@transaction.atomic
+def bulk_move_to_trash(model: type[TenantModel], ids: Iterable[int], *, actor: User | None) -> list[int]:
+    """Move many records to the trash, each with its own entry, as move_to_trash would."""
+    records = [record for record in lock_records(model, ids) if record.deleted_at is None]  # type: ignore[attr-defined]
+    now = timezone.now()
+    trashed = [record.pk for record in records]
+    model._base_manager.filter(pk__in=trashed).update(deleted_at=now, deleted_by=actor, updated_at=now)
+    record_changes_in_bulk([(record, {}) for record in records], action=AuditEntry.Action.DELETE, actor=actor)
+    return trashed

@@ -24,3 +24,9 @@ class InvalidInput(DomainError):
     """A value the request carried cannot be used (the API answers 422)."""
 
     status_code = 422
+
+
+class StaleRecord(DomainError):
+    """The record changed after the version the request was based on (the API answers 412)."""
+
+    status_code = 412

@@ -8,6 +8,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from kliento.core import throttling
+from kliento.core.audit import record_version
+from kliento.core.errors import StaleRecord
 from kliento.core.models import AuditEntry, Organization, Team, User
 from kliento.core.permissions import Role
 from kliento.core.text import text_errors
@@ -49,6 +51,31 @@ class StyledForm:
         multiline = frozenset(name for name in values if isinstance(fields[name].widget, forms.Textarea))
         for name, message in text_errors(values, multiline=multiline).items():
             self.add_error(name, message)  # type: ignore[attr-defined]
+
+
+VERSION_FIELD = "version"
+
+
+def add_version_field(form: forms.Form, instance: Any) -> None:
+    """A hidden field with the version of the record the form was opened on, so that saving can
+    refuse to overwrite a change someone made meanwhile (the service raises StaleRecord)."""
+    form.fields[VERSION_FIELD] = forms.CharField(
+        widget=forms.HiddenInput, required=False, max_length=64, initial=record_version(instance)
+    )
+
+
+def expected_version(form: forms.Form) -> str | None:
+    """The version a valid form was opened on, if it has the field."""
+    return form.cleaned_data.get(VERSION_FIELD) or None
+
+
+def show_conflict(form: forms.Form, error: StaleRecord, instance: Any) -> None:
+    """Say above the form that the record changed meanwhile, and carry the version stored now, so
+    that saving again is a deliberate choice to replace the other person's change."""
+    form.add_error(None, f"{error.message} {_('Saving again replaces their changes with the values below.')}")
+    data = form.data.copy()
+    data[form.add_prefix(VERSION_FIELD)] = record_version(instance)
+    form.data = data
 
 
 class SignInForm(StyledForm, forms.Form):

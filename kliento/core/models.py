@@ -259,6 +259,8 @@ class AuditEntry(TenantModel):
     record_id = models.BigIntegerField(null=True)
     record_label = models.CharField(max_length=200, blank=True)
     changes = models.JSONField(default=dict, blank=True)
+    # The entries one bulk action wrote, one per record it changed, share this id.
+    batch_id = models.UUIDField(null=True, blank=True, editable=False, db_index=True)
 
     class Meta:
         verbose_name = _("audit entry")

@@ -15,7 +15,15 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from kliento.core.audit import create_record, move_to_trash, record_change, restore_from_trash, update_record
+from kliento.core.audit import (
+    create_record,
+    lock_record,
+    move_to_trash,
+    record_change,
+    restore_from_trash,
+    save_changed_fields,
+    update_record,
+)
 from kliento.core.errors import DomainError, NotAllowed
 from kliento.core.models import (
     ApiKey,
@@ -85,6 +93,7 @@ def create_organization(
     return organization
 
 
+@transaction.atomic
 def update_organization(
     *, organization: Organization, member: Membership, changes: Mapping[str, Any]
 ) -> Organization:
@@ -112,8 +121,41 @@ def create_user(*, email: str, password: str | None, full_name: str = "", langua
     return user
 
 
-def _owner_count(organization_id: int) -> int:
-    return Membership.objects.active().filter(organization_id=organization_id, role=Role.OWNER).count()
+PROFILE_FIELDS = ("full_name", "language", "time_zone")
+
+
+@transaction.atomic
+def update_profile(*, user: User, changes: Mapping[str, Any]) -> User:
+    """Change a user's own name, language or time zone, audited in each of their organizations."""
+    unknown = set(changes) - set(PROFILE_FIELDS)
+    if unknown:
+        raise DomainError(_("This field cannot be changed here."), field=sorted(unknown)[0])
+    lock_record(user)
+    before = {name: getattr(user, name) for name in changes}
+    for name, value in changes.items():
+        setattr(user, name, value)
+    user.full_clean(exclude=["password"])
+    diff = save_changed_fields(user, before, actor=user)
+    if diff:
+        organization_ids = Membership.unscoped.filter(user=user, is_active=True).values_list(
+            "organization_id", flat=True
+        )
+        for organization_id in organization_ids:
+            record_change(
+                user,
+                action=AuditEntry.Action.UPDATE,
+                actor=user,
+                changes=diff,
+                organization_id=organization_id,
+            )
+    return user
+
+
+def _lock_owners(organization_id: int) -> int:
+    """Lock the organization's owner memberships until the transaction ends and count them, so two
+    owners demoting or removing each other at once cannot both pass the last-owner check."""
+    owners = Membership.objects.active().filter(organization_id=organization_id, role=Role.OWNER)
+    return len(owners.select_for_update(of=("self",)).order_by("pk").values_list("pk", flat=True))
 
 
 @transaction.atomic
@@ -125,9 +167,12 @@ def change_member_role(*, membership: Membership, role: str, member: Membership)
     require(member, Permission.MANAGE_MEMBERS)
     if role not in Role.values:
         raise DomainError(_("Unknown role."), field="role")
+    owners = _lock_owners(membership.organization_id)
+    lock_record(membership)
+    _require_still_member(member, Permission.MANAGE_MEMBERS)
     if Role.OWNER in (role, membership.role) and member.role != Role.OWNER:
         raise NotAllowed(_("Only an owner can make or unmake an owner."))
-    if membership.role == Role.OWNER and role != Role.OWNER and _owner_count(membership.organization_id) <= 1:
+    if membership.role == Role.OWNER and role != Role.OWNER and owners <= 1:
         raise DomainError(_("An organization needs at least one owner."), field="role")
     membership = update_record(membership, {"role": role}, actor=member.user)
     _revoke_keys_not_covered(membership, role=role, actor=member.user)
@@ -138,14 +183,28 @@ def change_member_role(*, membership: Membership, role: str, member: Membership)
 def remove_member(*, membership: Membership, member: Membership) -> Membership:
     """Take a member out of the organization and revoke their API keys; their records and history stay."""
     require(member, Permission.MANAGE_MEMBERS)
-    if membership.role == Role.OWNER:
+    owners = _lock_owners(membership.organization_id)
+    lock_record(membership)
+    _require_still_member(member, Permission.MANAGE_MEMBERS)
+    if membership.role == Role.OWNER and membership.is_active:
         if member.role != Role.OWNER:
             raise NotAllowed(_("Only an owner can remove an owner."))
-        if _owner_count(membership.organization_id) <= 1:
+        if owners <= 1:
             raise DomainError(_("An organization needs at least one owner."))
     membership = update_record(membership, {"is_active": False}, actor=member.user)
     _revoke_keys_not_covered(membership, role=None, actor=member.user)
     return membership
+
+
+def _require_still_member(member: Membership, permission: Permission) -> None:
+    """The acting member's role as stored now: a request that waited on the owners' lock may have
+    been demoted or removed by the one before it."""
+    if member.pk is None:
+        return  # an API key acts with its own role, not a membership row
+    lock_record(member)
+    if not member.is_active:
+        raise NotAllowed(_("Your role does not allow this."))
+    require(member, permission)
 
 
 # Invitations --------------------------------------------------------------------------------
@@ -209,6 +268,7 @@ def accept_invitation(*, invitation: Invitation, user: User) -> Membership:
     return membership
 
 
+@transaction.atomic
 def revoke_invitation(*, invitation: Invitation, member: Membership) -> Invitation:
     require(member, Permission.MANAGE_MEMBERS)
     return update_record(invitation, {"revoked_at": timezone.now()}, actor=member.user)
@@ -217,6 +277,7 @@ def revoke_invitation(*, invitation: Invitation, member: Membership) -> Invitati
 # Teams --------------------------------------------------------------------------------------
 
 
+@transaction.atomic
 def create_team(*, name: str, member: Membership, manager: User | None = None) -> Team:
     require(member, Permission.MANAGE_TEAMS)
     _check_team_name_free(name)
@@ -233,6 +294,7 @@ def _check_team_name_free(name: str, *, team: Team | None = None) -> None:
         raise DomainError(_("A team with this name already exists."), field="name")
 
 
+@transaction.atomic
 def update_team(*, team: Team, member: Membership, changes: Mapping[str, Any]) -> Team:
     require(member, Permission.MANAGE_TEAMS)
     if "name" in changes:
@@ -243,6 +305,7 @@ def update_team(*, team: Team, member: Membership, changes: Mapping[str, Any]) -
 @transaction.atomic
 def set_team_members(*, team: Team, users: list[User], member: Membership) -> Team:
     require(member, Permission.MANAGE_TEAMS)
+    lock_record(team)
     before = sorted(team.members.values_list("pk", flat=True))
     team.members.set(users)
     after = sorted(user.pk for user in users)
@@ -258,6 +321,7 @@ def delete_team(*, team: Team, member: Membership) -> None:
     move_to_trash(team, actor=member.user)
 
 
+@transaction.atomic
 def restore_team(*, team: Team, member: Membership) -> None:
     require(member, Permission.MANAGE_TEAMS)
     _check_team_name_free(team.name, team=team)
@@ -291,8 +355,10 @@ def create_api_key(*, name: str, role: str, member: Membership) -> tuple[ApiKey,
     return key, raw_key
 
 
+@transaction.atomic
 def revoke_api_key(*, key: ApiKey, member: Membership) -> ApiKey:
     require(member, Permission.MANAGE_API_KEYS)
+    lock_record(key)
     if key.revoked_at is not None:
         return key
     return update_record(key, {"revoked_at": timezone.now()}, actor=member.user)

@@ -171,7 +171,10 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 def profile(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.update_profile(
+            user=request.user,  # type: ignore[arg-type]
+            changes={name: form.cleaned_data[name] for name in services.PROFILE_FIELDS},
+        )
         if form.cleaned_data["language"]:
             response = redirect("core:profile")
             response.set_cookie("kliento_language", form.cleaned_data["language"], samesite="Lax")

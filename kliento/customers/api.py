@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 from pydantic import BaseModel
 
+from kliento.api.concurrency import if_match, set_etag
 from kliento.core.counting import count_rows
 from kliento.core.models import Membership
 from kliento.core.pagination import keyset_page
@@ -30,6 +31,8 @@ from kliento.customers.models import (
     display_name,
 )
 from kliento.customers.schemas import (
+    BulkIn,
+    BulkOut,
     ChannelName,
     CompanyIn,
     CompanyOut,
@@ -130,27 +133,52 @@ def create_contact(request: HttpRequest, payload: ContactIn) -> Status:
     return Status(201, contact)
 
 
+@router.post("/contacts/bulk", response=BulkOut, tags=["contacts"])
+def bulk_contacts(request: HttpRequest, payload: BulkIn) -> dict[str, int]:
+    """One action on many visible contacts; each one changed gets its own history entry, and all
+    of them one batch id. `reason` goes with a change of stage, as for a single move."""
+    count = services.bulk_update_contacts(
+        contact_ids=payload.ids,
+        member=_member(request),
+        action=payload.action,
+        value=payload.value,
+        reason=payload.reason,
+    )
+    return {"count": count}
+
+
 @router.get("/contacts/{contact_id}", response=ContactOut, tags=["contacts"])
-def read_contact(request: HttpRequest, contact_id: int) -> Contact:
-    return selectors.access_contact(member=_member(request), contact_id=contact_id)
+def read_contact(request: HttpRequest, contact_id: int, response: HttpResponse) -> Contact:
+    """The contact, with its version as the ETag to send back in If-Match when changing it."""
+    contact = selectors.access_contact(member=_member(request), contact_id=contact_id)
+    set_etag(response, contact)
+    return contact
 
 
 @router.patch("/contacts/{contact_id}", response=ContactOut, tags=["contacts"])
-def update_contact(request: HttpRequest, contact_id: int, payload: ContactPatch) -> Contact:
-    """Change only the fields sent; emails, phones and tags, when sent, replace their lists."""
+def update_contact(
+    request: HttpRequest, contact_id: int, payload: ContactPatch, response: HttpResponse
+) -> Contact:
+    """Change only the fields sent; emails, phones and tags, when sent, replace their lists. With
+    If-Match, a 412 if the contact changed since that ETag."""
     member = _member(request)
     contact = selectors.access_contact(member=member, contact_id=contact_id, write=True)
-    return services.update_contact(
-        contact=contact, member=member, data=payload.model_dump(exclude_unset=True)
+    contact = services.update_contact(
+        contact=contact,
+        member=member,
+        data=payload.model_dump(exclude_unset=True),
+        expected_version=if_match(request),
     )
+    set_etag(response, contact)
+    return contact
 
 
 @router.delete("/contacts/{contact_id}", response={204: None}, tags=["contacts"])
 def delete_contact(request: HttpRequest, contact_id: int) -> Status:
-    """Move the contact to the trash, from where it can be restored."""
+    """Move the contact to the trash, from where it can be restored; If-Match as for PATCH."""
     member = _member(request)
     contact = selectors.access_contact(member=member, contact_id=contact_id)
-    services.delete_customer(customer=contact, member=member)
+    services.delete_customer(customer=contact, member=member, expected_version=if_match(request))
     return Status(204, None)
 
 
@@ -164,7 +192,7 @@ def change_contact_stage(request: HttpRequest, contact_id: int, payload: Transit
     """Move the contact to another lifecycle stage; a move the rules forbid is a 409."""
     member = _member(request)
     contact = selectors.access_contact(member=member, contact_id=contact_id, write=True)
-    return Status(201, _change_stage(contact, payload, member))
+    return Status(201, _change_stage(request, contact, payload, member))
 
 
 @router.put("/contacts/{contact_id}/consents/{channel}", response=ConsentOut, tags=["contacts"])
@@ -185,10 +213,15 @@ def set_contact_consent(
 
 
 def _change_stage(
-    customer: Contact | Company, payload: TransitionIn, member: Membership
+    request: HttpRequest, customer: Contact | Company, payload: TransitionIn, member: Membership
 ) -> LifecycleTransition:
     return services.change_lifecycle_stage(
-        customer=customer, to_stage=payload.to_stage, reason=payload.reason, actor=member.user, member=member
+        customer=customer,
+        to_stage=payload.to_stage,
+        reason=payload.reason,
+        actor=member.user,
+        member=member,
+        expected_version=if_match(request),
     )
 
 
@@ -213,25 +246,49 @@ def count_companies(request: HttpRequest, params: Query[ListParams]) -> ListCoun
     return _customer_count(request, Company)
 
 
+@router.post("/companies/bulk", response=BulkOut, tags=["companies"])
+def bulk_companies(request: HttpRequest, payload: BulkIn) -> dict[str, int]:
+    """One action on many visible companies, as for contacts."""
+    count = services.bulk_update_companies(
+        company_ids=payload.ids,
+        member=_member(request),
+        action=payload.action,
+        value=payload.value,
+        reason=payload.reason,
+    )
+    return {"count": count}
+
+
 @router.get("/companies/{company_id}", response=CompanyOut, tags=["companies"])
-def read_company(request: HttpRequest, company_id: int) -> Company:
-    return selectors.access_company(member=_member(request), company_id=company_id)
+def read_company(request: HttpRequest, company_id: int, response: HttpResponse) -> Company:
+    """The company, with its version as the ETag to send back in If-Match when changing it."""
+    company = selectors.access_company(member=_member(request), company_id=company_id)
+    set_etag(response, company)
+    return company
 
 
 @router.patch("/companies/{company_id}", response=CompanyOut, tags=["companies"])
-def update_company(request: HttpRequest, company_id: int, payload: CompanyPatch) -> Company:
+def update_company(
+    request: HttpRequest, company_id: int, payload: CompanyPatch, response: HttpResponse
+) -> Company:
+    """Change only the fields sent; with If-Match, a 412 if the company changed since that ETag."""
     member = _member(request)
     company = selectors.access_company(member=member, company_id=company_id, write=True)
-    return services.update_company(
-        company=company, member=member, data=payload.model_dump(exclude_unset=True)
+    company = services.update_company(
+        company=company,
+        member=member,
+        data=payload.model_dump(exclude_unset=True),
+        expected_version=if_match(request),
     )
+    set_etag(response, company)
+    return company
 
 
 @router.delete("/companies/{company_id}", response={204: None}, tags=["companies"])
 def delete_company(request: HttpRequest, company_id: int) -> Status:
     member = _member(request)
     company = selectors.access_company(member=member, company_id=company_id)
-    services.delete_customer(customer=company, member=member)
+    services.delete_customer(customer=company, member=member, expected_version=if_match(request))
     return Status(204, None)
 
 
@@ -244,7 +301,7 @@ def company_transitions(request: HttpRequest, company_id: int) -> QuerySet[Lifec
 def change_company_stage(request: HttpRequest, company_id: int, payload: TransitionIn) -> Status:
     member = _member(request)
     company = selectors.access_company(member=member, company_id=company_id, write=True)
-    return Status(201, _change_stage(company, payload, member))
+    return Status(201, _change_stage(request, company, payload, member))
 
 
 # Custom field definitions

@@ -22,7 +22,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from kliento.core.errors import DomainError
-from kliento.core.forms import StyledForm
+from kliento.core.forms import VERSION_FIELD, StyledForm, add_version_field
 from kliento.core.models import LANGUAGE_CHOICES, Membership
 from kliento.customers.custom_fields import TEXT_LIMIT
 from kliento.customers.models import (
@@ -194,6 +194,8 @@ class CustomerForm(StyledForm, forms.Form):
             for name in list(self.fields):
                 if name not in keep:
                     del self.fields[name]
+        if instance is not None:
+            add_version_field(self, instance)
         if "owner" in self.fields:
             choices = owner_choices()
             if instance is not None and instance.owner_id and str(instance.owner_id) not in dict(choices):
@@ -235,6 +237,8 @@ class CustomerForm(StyledForm, forms.Form):
         """The cleaned values in the shape the services take, for the fields this form has."""
         data: dict[str, Any] = {}
         for name, value in self.cleaned_data.items():
+            if name == VERSION_FIELD:
+                continue  # not a value of the record: the service's expected_version
             if name.startswith(CUSTOM_PREFIX):
                 data.setdefault("custom_fields", {})[name[len(CUSTOM_PREFIX) :]] = custom_service_value(value)
             elif name == "tags":

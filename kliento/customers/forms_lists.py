@@ -66,6 +66,7 @@ class BulkActionForm(StyledForm, forms.Form):
     owner = forms.TypedChoiceField(label=_("New owner"), coerce=int, required=False)
     tag = forms.CharField(label=_("Tag"), max_length=60, required=False)
     stage = forms.ChoiceField(label=_("New stage"), choices=LifecycleStage.choices, required=False)
+    reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
 
     def __init__(self, *args: Any, owners: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -18,7 +18,9 @@ from pydantic import (
     PlainValidator,
     StrictBool,
     StrictInt,
+    ValidationInfo,
     WithJsonSchema,
+    field_validator,
 )
 from pydantic_core import PydanticCustomError
 
@@ -154,6 +156,37 @@ class CompanyPatch(CompanyFields):
 class TransitionIn(InputSchema):
     to_stage: StageName
     reason: str = Field("", max_length=500)
+
+
+BULK_VALUE_TYPES: dict[str, type] = {
+    "assign_owner": int,
+    "add_tag": str,
+    "remove_tag": str,
+    "change_stage": str,
+}
+
+
+class BulkIn(InputSchema):
+    """One action on a selection: `value` is the new owner's user id, the tag's name or the stage."""
+
+    ids: list[RecordId] = Field(..., min_length=1, max_length=1000)
+    action: Literal["assign_owner", "add_tag", "remove_tag", "change_stage", "trash"]
+    value: RecordId | str | None = Field(None, validate_default=True)
+    reason: str = Field("", max_length=500)
+
+    @field_validator("value")
+    @classmethod
+    def _value_fits_action(cls, value: Any, info: ValidationInfo) -> Any:
+        wanted = BULK_VALUE_TYPES.get(info.data.get("action", ""))
+        if wanted is not None and not isinstance(value, wanted):
+            raise PydanticCustomError("value", _("This action needs a value."))
+        if info.data.get("action") == "change_stage" and value not in LifecycleStage.values:
+            raise PydanticCustomError("value", _("Unknown lifecycle stage."))
+        return value
+
+
+class BulkOut(Schema):
+    count: int
 
 
 class ConsentIn(InputSchema):

@@ -15,7 +15,20 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kliento.core.audit import create_record, field_values, move_to_trash, record_change, restore_from_trash
+from kliento.core.audit import (
+    audit_batch,
+    bulk_move_to_trash,
+    bulk_update_records,
+    create_record,
+    field_values,
+    lock_record,
+    lock_records,
+    move_to_trash,
+    record_change,
+    record_changes_in_bulk,
+    restore_from_trash,
+    save_changed_fields,
+)
 from kliento.core.errors import DomainError
 from kliento.core.models import MAX_ID, AuditEntry, Membership, Organization, User
 from kliento.core.permissions import Permission
@@ -276,10 +289,14 @@ def create_contact(*, member: Membership, data: Mapping[str, Any]) -> Contact:
 
 
 @transaction.atomic
-def update_contact(*, contact: Contact, member: Membership, data: Mapping[str, Any]) -> Contact:
-    """Change some fields (only those given); emails or phones, when given, replace the lists."""
+def update_contact(
+    *, contact: Contact, member: Membership, data: Mapping[str, Any], expected_version: str | None = None
+) -> Contact:
+    """Change some fields (only those given) of the contact as stored now; emails or phones, when
+    given, replace the lists. With expected_version, refuse if the contact changed since."""
     require(member, Permission.EDIT_CUSTOMERS)
     _check_known_fields(data, CONTACT_FIELDS, {"emails", "phones", "tags", "custom_fields"})
+    lock_record(contact, expected_version=expected_version)
     before = field_values(contact)
     _apply_contact_fields(contact, data)
     if "owner_id" in data:
@@ -319,14 +336,11 @@ def update_contact(*, contact: Contact, member: Membership, data: Mapping[str, A
         list(contact.emails.values_list("email", flat=True)),
         list(contact.phones.values_list("number", flat=True)),
     )
-    after = field_values(contact)
-    changes.update({name: [before[name], after[name]] for name in after if before.get(name) != after[name]})
+    changes.update(save_changed_fields(contact, before, actor=member.user, touch=bool(changes)))
     changes.pop("sort_name", None)
     changes.pop("search_text", None)
     changes.pop("search_grams", None)
     if changes:
-        contact.updated_by = member.user
-        contact.save()
         if "custom_fields" in changes:
             store_unique_values(contact, definitions_for(CustomField.Entity.CONTACT))
         record_change(contact, action=AuditEntry.Action.UPDATE, actor=member.user, changes=changes)
@@ -386,9 +400,14 @@ def create_company(*, member: Membership, data: Mapping[str, Any]) -> Company:
 
 
 @transaction.atomic
-def update_company(*, company: Company, member: Membership, data: Mapping[str, Any]) -> Company:
+def update_company(
+    *, company: Company, member: Membership, data: Mapping[str, Any], expected_version: str | None = None
+) -> Company:
+    """Change some fields (only those given) of the company as stored now; with expected_version,
+    refuse if the company changed since."""
     require(member, Permission.EDIT_CUSTOMERS)
     _check_known_fields(data, COMPANY_FIELDS, {"tags", "custom_fields"})
+    lock_record(company, expected_version=expected_version)
     before = field_values(company)
     old_name = company.name
     _apply_company_fields(company, data, _organization(member).default_region)
@@ -405,14 +424,11 @@ def update_company(*, company: Company, member: Membership, data: Mapping[str, A
     if "tags" in data:
         changes.update(_set_tags(company, data["tags"] or [], member))
     company.full_clean(exclude=["tags"])
-    after = field_values(company)
-    changes.update({name: [before[name], after[name]] for name in after if before.get(name) != after[name]})
+    changes.update(save_changed_fields(company, before, actor=member.user, touch=bool(changes)))
     changes.pop("sort_name", None)
     changes.pop("search_text", None)
     changes.pop("search_grams", None)
     if changes:
-        company.updated_by = member.user
-        company.save()
         if "custom_fields" in changes:
             store_unique_values(company, definitions_for(CustomField.Entity.COMPANY))
         record_change(company, action=AuditEntry.Action.UPDATE, actor=member.user, changes=changes)
@@ -445,12 +461,15 @@ def change_lifecycle_stage(
     reason: str = "",
     rule: str = "",
     member: Membership | None = None,
+    expected_version: str | None = None,
 ) -> LifecycleTransition:
-    """Move a customer to another stage, by hand (member) or by a rule (rule name), and record why."""
+    """Move a customer to another stage, by hand (member) or by a rule (rule name), and record why.
+    Moves of one customer run one after the other, each checked against the stage stored now."""
     if member is not None:
         require(member, Permission.EDIT_CUSTOMERS)
     if to_stage not in LifecycleStage.values:
         raise ValidationError({"to_stage": [_("Unknown lifecycle stage.")]})
+    lock_record(customer, expected_version=expected_version)
     from_stage = customer.lifecycle_stage
     if to_stage not in ALLOWED_TRANSITIONS[from_stage]:
         raise DomainError(
@@ -492,6 +511,7 @@ def set_consent(
 ) -> Consent:
     """Record that a contact gave or withdrew consent for a channel (and when and how)."""
     require(member, Permission.EDIT_CUSTOMERS)
+    lock_record(contact)  # one consent row per channel: two at once would both try to add it
     consent = Consent.objects.filter(contact=contact, channel=channel).first()
     status = Consent.Status.GRANTED if granted else Consent.Status.WITHDRAWN
     before = consent.status if consent else ""
@@ -526,14 +546,13 @@ def _tags_named(names: Iterable[str], member: Membership) -> list[Tag]:
         if not name:
             continue
         tag = Tag.objects.filter(name__iexact=name).first()
-        if tag is None:
-            tag = Tag.objects.create(
-                organization_id=member.organization_id, name=name, created_by=member.user
-            )
+        if tag is None:  # typed as a new name: made here, and audited like one made on its own
+            tag = create_record(Tag(organization_id=member.organization_id, name=name), actor=member.user)
         tags.append(tag)
     return tags
 
 
+@transaction.atomic
 def create_tag(*, member: Membership, name: str, color: str = "#6c757d") -> Tag:
     """A new tag; names are unique in the organization whatever their case."""
     require(member, Permission.EDIT_CUSTOMERS)
@@ -548,6 +567,7 @@ def create_tag(*, member: Membership, name: str, color: str = "#6c757d") -> Tag:
 def delete_tag(*, member: Membership, tag: Tag) -> None:
     """Delete a tag for good; the customers that carried it lose only the tag."""
     require(member, Permission.DELETE_CUSTOMERS)
+    lock_record(tag)
     record_change(tag, action=AuditEntry.Action.PURGE, actor=member.user)
     tag.delete()
 
@@ -563,9 +583,11 @@ def _set_tags(record: Contact | Company, names: Iterable[str], member: Membershi
 # Trash --------------------------------------------------------------------------------------
 
 
-def delete_customer(*, customer: Contact | Company, member: Membership) -> None:
+def delete_customer(
+    *, customer: Contact | Company, member: Membership, expected_version: str | None = None
+) -> None:
     require(member, Permission.DELETE_CUSTOMERS)
-    move_to_trash(customer, actor=member.user)
+    move_to_trash(customer, actor=member.user, expected_version=expected_version)
 
 
 def restore_customer(*, customer: Contact | Company, member: Membership) -> None:
@@ -579,72 +601,99 @@ BULK_LIMIT = 10_000  # rows one action may change: what a page selection or a fi
 
 
 def bulk_update_contacts(
-    *, contact_ids: Sequence[int], member: Membership, action: str, value: Any = None
+    *, contact_ids: Sequence[int], member: Membership, action: str, value: Any = None, reason: str = ""
 ) -> int:
-    """Apply one action to a selection of visible contacts; one audit entry with the count."""
-    return _bulk_update(Contact, contact_ids, member=member, action=action, value=value)
+    """Apply one action to a selection of visible contacts; an audit entry on each one changed."""
+    return _bulk_update(Contact, contact_ids, member=member, action=action, value=value, reason=reason)
 
 
 def bulk_update_companies(
-    *, company_ids: Sequence[int], member: Membership, action: str, value: Any = None
+    *, company_ids: Sequence[int], member: Membership, action: str, value: Any = None, reason: str = ""
 ) -> int:
-    """Apply one action to a selection of visible companies; one audit entry with the count."""
-    return _bulk_update(Company, company_ids, member=member, action=action, value=value)
+    """Apply one action to a selection of visible companies; an audit entry on each one changed."""
+    return _bulk_update(Company, company_ids, member=member, action=action, value=value, reason=reason)
 
 
 @transaction.atomic
 def _bulk_update(
-    model: type[Contact | Company], record_ids: Sequence[int], *, member: Membership, action: str, value: Any
+    model: type[Contact | Company],
+    record_ids: Sequence[int],
+    *,
+    member: Membership,
+    action: str,
+    value: Any,
+    reason: str = "",
 ) -> int:
     require(member, Permission.DELETE_CUSTOMERS if action == "trash" else Permission.EDIT_CUSTOMERS)
     visible = model.objects.visible_to(member).filter(pk__in=list(record_ids)[:BULK_LIMIT])
     ids = list(visible.values_list("pk", flat=True))
     if not ids:
         return 0
-    selected = model.objects.filter(pk__in=ids)
-    now = timezone.now()
-    if action == "assign_owner":
-        _check_owner(value)
-        selected.update(owner_id=value, updated_by=member.user, updated_at=now)
-    elif action in ("add_tag", "remove_tag"):
-        tag = _tags_named([value], member)
-        if not tag:
-            raise ValidationError({"value": [_("Name the tag.")]})
-        through = model.tags.through
-        link = "contact_id" if model is Contact else "company_id"
-        tagged = through.objects.filter(tag=tag[0], **{f"{link}__in": ids})
-        if action == "add_tag":
-            existing = set(tagged.values_list(link, flat=True))
-            through.objects.bulk_create([through(**{link: i}, tag=tag[0]) for i in ids if i not in existing])
+    with audit_batch() as batch_id:
+        if action == "assign_owner":
+            _check_owner(value)
+            bulk_update_records(model, ids, {"owner_id": value}, actor=member.user)
+        elif action in ("add_tag", "remove_tag"):
+            _bulk_tag(model, ids, member=member, name=value, add=action == "add_tag")
+        elif action == "change_stage":
+            for record in model.objects.filter(pk__in=ids).order_by("pk"):
+                if record.lifecycle_stage != value:
+                    change_lifecycle_stage(
+                        customer=record, to_stage=value, actor=member.user, reason=reason or _("Bulk change")
+                    )
+        elif action == "trash":
+            bulk_move_to_trash(model, ids, actor=member.user)
         else:
-            tagged.delete()
-        selected.update(updated_by=member.user, updated_at=now)
-    elif action == "change_stage":
-        for record in selected:
-            if record.lifecycle_stage != value:
-                change_lifecycle_stage(
-                    customer=record, to_stage=value, actor=member.user, reason=_("Bulk change")
-                )
-    elif action == "trash":
-        selected.update(deleted_at=now, deleted_by=member.user, updated_at=now)
-    else:
-        raise ValidationError({"action": [_("Unknown bulk action.")]})
-    if model is Contact:
-        label = _("%(count)s contacts") % {"count": len(ids)}
-    else:
-        label = _("%(count)s companies") % {"count": len(ids)}
-    AuditEntry.objects.create(
-        organization_id=member.organization_id,
-        action=AuditEntry.Action.BULK,
-        actor=member.user,
-        actor_label=str(member.user),
-        api_key_id=active_api_key_id(),
-        record_type=model._meta.label_lower,
-        record_label=label,
-        changes={"action": action, "value": value, "count": len(ids), "ids": ids[:1000]},
-        created_by=member.user,
-    )
+            raise ValidationError({"action": [_("Unknown bulk action.")]})
+        if model is Contact:
+            label = _("%(count)s contacts") % {"count": len(ids)}
+        else:
+            label = _("%(count)s companies") % {"count": len(ids)}
+        # What was asked for, once; each record's own entry (same batch) says what it changed.
+        AuditEntry.objects.create(
+            organization_id=member.organization_id,
+            batch_id=batch_id,
+            action=AuditEntry.Action.BULK,
+            actor=member.user,
+            actor_label=str(member.user),
+            api_key_id=active_api_key_id(),
+            record_type=model._meta.label_lower,
+            record_label=label,
+            changes={"action": action, "value": value, "count": len(ids)},
+            created_by=member.user,
+        )
     return len(ids)
+
+
+def _bulk_tag(
+    model: type[Contact | Company], ids: list[int], *, member: Membership, name: Any, add: bool
+) -> None:
+    """Add a tag to (or take it off) many records at once, with an entry on each one it changed."""
+    tags = _tags_named([name or ""], member)
+    if not tags:
+        raise ValidationError({"value": [_("Name the tag.")]})
+    tag = tags[0]
+    records = lock_records(model, ids)  # before their tags are read: a parallel change waits
+    through = model.tags.through
+    link = "contact_id" if model is Contact else "company_id"
+    names: dict[int, list[str]] = {record_id: [] for record_id in ids}
+    for record_id, tag_name in through.objects.filter(**{f"{link}__in": ids}).values_list(link, "tag__name"):
+        names[record_id].append(tag_name)
+    tagged = {record_id for record_id, carried in names.items() if tag.name in carried}
+    changed = [record for record in records if (record.pk in tagged) != add]
+    if add:
+        through.objects.bulk_create([through(**{link: record.pk}, tag=tag) for record in changed])
+    else:
+        through.objects.filter(tag=tag, **{f"{link}__in": [record.pk for record in changed]}).delete()
+    model._base_manager.filter(pk__in=[record.pk for record in changed]).update(
+        updated_by=member.user, updated_at=timezone.now()
+    )
+    entries = []
+    for record in changed:
+        before = sorted(names[record.pk])
+        after = sorted([*before, tag.name]) if add else [n for n in before if n != tag.name]
+        entries.append((record, {"tags": [before, after]}))
+    record_changes_in_bulk(entries, action=AuditEntry.Action.UPDATE, actor=member.user)
 
 
 # Custom fields and saved views --------------------------------------------------------------
@@ -655,6 +704,8 @@ def save_custom_field(
     *, member: Membership, data: Mapping[str, Any], field: CustomField | None = None
 ) -> CustomField:
     require(member, Permission.MANAGE_ORGANIZATION)
+    if field is not None:
+        lock_record(field)
     definition = field or CustomField(organization_id=member.organization_id)
     indexed_as = (field.is_unique, field.key, field.field_type) if field else (False, "", "")
     for name in (
@@ -692,8 +743,10 @@ def save_custom_field(
     return definition
 
 
+@transaction.atomic
 def delete_custom_field(*, member: Membership, field: CustomField) -> None:
     require(member, Permission.MANAGE_ORGANIZATION)
+    lock_record(field)  # two deletions at once: the second finds it gone
     record_change(field, action=AuditEntry.Action.PURGE, actor=member.user)
     field.delete()
 
@@ -721,8 +774,10 @@ def save_view(
     return create_record(view, actor=member.user)
 
 
+@transaction.atomic
 def delete_view(*, member: Membership, view: SavedView) -> None:
     if view.owner_id != member.user_id:
         require(member, Permission.MANAGE_TEAMS)
+    lock_record(view)
     record_change(view, action=AuditEntry.Action.PURGE, actor=member.user)
     view.delete()

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from kliento.core.home import home_widgets_for
 from kliento.core.middleware import SESSION_ORGANIZATION_KEY
 from kliento.core.selectors import memberships_of
+from kliento.core.services import update_profile
 from kliento.core.views import member_required
 
 
@@ -35,8 +36,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
     if not translation.check_for_language(language) or language not in dict(settings.LANGUAGES):
         return response
     if request.user.is_authenticated and request.user.language != language:  # type: ignore[union-attr]
-        request.user.language = language  # type: ignore[union-attr]
-        request.user.save(update_fields=["language"])  # type: ignore[union-attr]
+        update_profile(user=request.user, changes={"language": language})  # type: ignore[arg-type]
     response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax")
     return response
 

@@ -24,7 +24,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kliento.core.audit import history_of
-from kliento.core.errors import DomainError
+from kliento.core.errors import DomainError, StaleRecord
+from kliento.core.forms import expected_version, show_conflict
 from kliento.core.history import readable_entries
 from kliento.core.permissions import Permission
 from kliento.core.views import member_required
@@ -333,7 +334,14 @@ def _inline_edit(request: HttpRequest, record: Contact | Company, entity: str, g
     if form.is_valid():
         update = services.update_contact if entity == CONTACT else services.update_company
         try:
-            record = update(**{entity: record}, member=member, data=form.service_data())  # type: ignore[operator]
+            record = update(  # type: ignore[operator]
+                **{entity: record},
+                member=member,
+                data=form.service_data(),
+                expected_version=expected_version(form),
+            )
+        except StaleRecord as error:
+            show_conflict(form, error, record)
         except (ValidationError, DomainError) as error:
             apply_service_error(form, error)
         else:

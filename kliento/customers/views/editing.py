@@ -13,7 +13,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from kliento.core.errors import DomainError
+from kliento.core.errors import DomainError, StaleRecord
+from kliento.core.forms import expected_version, show_conflict
 from kliento.core.permissions import Permission
 from kliento.core.views import member_required
 from kliento.customers import services
@@ -167,10 +168,10 @@ def _dry_run(save: Callable[[], Any]) -> None:
         pass
 
 
-def _save_contact(member: Any, contact: Contact | None, data: dict[str, Any]) -> Contact:
+def _save_contact(member: Any, contact: Contact | None, data: dict[str, Any], version: str | None) -> Contact:
     if contact is None:
         return services.create_contact(member=member, data=data)
-    return services.update_contact(contact=contact, member=member, data=data)
+    return services.update_contact(contact=contact, member=member, data=data, expected_version=version)
 
 
 def _contact_form_page(request: HttpRequest, contact: Contact | None) -> HttpResponse:
@@ -207,11 +208,15 @@ def _contact_form_page(request: HttpRequest, contact: Contact | None) -> HttpRes
         unconfirmed = bool(duplicates["duplicate_ids"]) and not (
             set(duplicates["duplicate_ids"].split(",")) <= confirmed
         )
+        version = expected_version(form)
         try:
             if unconfirmed:
-                _dry_run(lambda: _save_contact(member, contact, data))  # warn only if it would save
+                _dry_run(lambda: _save_contact(member, contact, data, version))  # warn only if it would save
             else:
-                saved = _save_contact(member, contact, data)
+                saved = _save_contact(member, contact, data, version)
+        except StaleRecord as error:
+            show_conflict(form, error, contact)
+            duplicates = {}
         except (ValidationError, DomainError) as error:
             apply_service_error(form, error, rows)
             duplicates = {}
@@ -259,7 +264,14 @@ def _company_form_page(request: HttpRequest, company: Company | None) -> HttpRes
             if company is None:
                 saved = services.create_company(member=member, data=form.service_data())
             else:
-                saved = services.update_company(company=company, member=member, data=form.service_data())
+                saved = services.update_company(
+                    company=company,
+                    member=member,
+                    data=form.service_data(),
+                    expected_version=expected_version(form),
+                )
+        except StaleRecord as error:
+            show_conflict(form, error, company)
         except (ValidationError, DomainError) as error:
             apply_service_error(form, error)
         else:

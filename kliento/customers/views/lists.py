@@ -395,14 +395,15 @@ def _bulk(request: HttpRequest, kind: ListKind) -> HttpResponse:
                 messages.error(request, f"{label}: {error}" if label else error)
         return redirect(back)
     action, value = form.cleaned_data["action"], form.cleaned_data["value"]
+    reason = form.cleaned_data["reason"] if action == "change_stage" else ""
     try:
         if kind.is_contact:
             count = services.bulk_update_contacts(
-                contact_ids=form.cleaned_data["ids"], member=member, action=action, value=value
+                contact_ids=form.cleaned_data["ids"], member=member, action=action, value=value, reason=reason
             )
         else:
             count = services.bulk_update_companies(
-                company_ids=form.cleaned_data["ids"], member=member, action=action, value=value
+                company_ids=form.cleaned_data["ids"], member=member, action=action, value=value, reason=reason
             )
     except NotAllowed:
         raise  # member_required answers 403
