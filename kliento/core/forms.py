@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -12,8 +13,33 @@ from kliento.core.models import AuditEntry, Organization, Team, User
 from kliento.core.permissions import Role
 
 
+@dataclass(frozen=True)
+class ErrorLink:
+    """One line of a form's error summary: the field's label, the message, and the id of the input
+    it links to (empty for an error of the whole form)."""
+
+    label: str
+    message: str
+    target: str
+
+
+class StyledBoundField(forms.BoundField):
+    """Marks an invalid input with Bootstrap's is-invalid (Django adds aria-invalid), whenever the
+    error was added: by the form's own checks or afterwards from a service's refusal."""
+
+    def build_widget_attrs(self, attrs: dict[str, Any], widget: forms.Widget | None = None) -> dict[str, Any]:
+        attrs = super().build_widget_attrs(attrs, widget)
+        if self.errors:
+            widget = widget or self.field.widget
+            css = attrs.get("class", widget.attrs.get("class", ""))
+            attrs["class"] = f"{css} is-invalid".strip()
+        return attrs
+
+
 class StyledForm:
-    """Gives every widget Bootstrap's classes, and marks invalid fields for screen readers too."""
+    """Gives every widget Bootstrap's classes, and marks invalid fields visibly and for screen readers."""
+
+    bound_field_class = StyledBoundField
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[call-arg]
@@ -26,14 +52,6 @@ class StyledForm:
             else:
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-
-    def full_clean(self) -> None:
-        super().full_clean()  # type: ignore[misc]
-        for name in self.errors:  # type: ignore[attr-defined]
-            if name in self.fields:  # type: ignore[attr-defined]
-                widget = self.fields[name].widget  # type: ignore[attr-defined]
-                widget.attrs["class"] += " is-invalid"
-                widget.attrs["aria-invalid"] = "true"
 
 
 class SignInForm(StyledForm, forms.Form):

@@ -209,3 +209,65 @@ for (const type of ["click", "focusin"]) {
     }
   });
 })();
+
+// ---- Focus (every page) -----------------------------------------------------------------------
+// A page that comes back with errors puts focus on its error summary; an htmx swap that replaces
+// the focused element (a sort link, "Show more", a panel's submit button) puts focus back on its
+// counterpart in the new content (the same data-focus-key or id), on the first invalid field it
+// brought, or else on the swapped region, so keyboard and screen-reader users never fall back to
+// the top of the page.
+(() => {
+  let pending = null;
+
+  const focusOn = (element) => {
+    if (!element) return false;
+    if (!element.matches("a[href], button, input, select, textarea, [tabindex]")) element.setAttribute("tabindex", "-1");
+    element.focus();
+    return document.activeElement === element;
+  };
+
+  document.addEventListener("DOMContentLoaded", () => {
+    const summary = document.querySelector("[data-error-summary]");
+    if (summary) summary.focus();
+  });
+
+  document.addEventListener("htmx:beforeSwap", (event) => {
+    const active = document.activeElement;
+    const target = event.detail.target;
+    if (!target || !active || active === document.body || !target.contains(active)) return;
+    pending = {
+      key: active.dataset.focusKey || "",
+      id: active.id || "",
+      fallback: active.dataset.focusFallback || "",
+      region: target.id || "",
+    };
+  });
+
+  document.addEventListener("htmx:afterSettle", () => {
+    if (!pending) return;
+    const { key, id, fallback, region } = pending;
+    pending = null;
+    const swapped = region && document.getElementById(region);
+    const candidates = [
+      swapped && swapped.querySelector("[aria-invalid='true']"),
+      key && document.querySelector(`[data-focus-key="${CSS.escape(key)}"]`),
+      id && document.getElementById(id),
+      fallback && document.querySelector(fallback),
+      swapped,
+    ];
+    for (const candidate of candidates) {
+      if (candidate && focusOn(candidate)) return;
+    }
+  });
+
+  // Links to fields in an error summary move focus to the field, not only the view.
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest("[data-error-summary] a[href^='#']");
+    if (!link) return;
+    const field = document.getElementById(link.getAttribute("href").slice(1));
+    if (field) {
+      event.preventDefault();
+      field.focus();
+    }
+  });
+})();
