@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import authenticate, password_validation
+from django.contrib.auth import forms as auth_forms
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -186,3 +187,7 @@ class AuditFilterForm(StyledForm, forms.Form):
         if since and until and since > until:
             self.add_error("until", _("The end date is before the start date."))
         return cleaned
+
+
+class PasswordChangeForm(StyledForm, auth_forms.PasswordChangeForm):
+    """Django's own check of the current password and the password validators, in our styles."""
