@@ -118,7 +118,22 @@ for (const type of ["click", "focusin"]) {
     });
   };
 
+  // Phones show each row as a card, each value under its column's name: copy the header's names
+  // onto the cells (rows arrive in pages, so on every swap).
+  const labelCells = () => {
+    document.querySelectorAll("table[data-stack]").forEach((table) => {
+      const names = [...table.tHead.rows[0].cells].map((cell) => cell.textContent.trim());
+      for (const row of table.tBodies[0].rows) {
+        if (row.cells.length !== names.length) continue;
+        [...row.cells].forEach((cell, index) => {
+          if (names[index] && !cell.dataset.label) cell.dataset.label = names[index];
+        });
+      }
+    });
+  };
+
   const refresh = (root) => {
+    labelCells();
     paintTags(root);
     syncSelection();
     syncBulkValue();
