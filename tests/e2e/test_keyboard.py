@@ -151,3 +151,33 @@ def test_a_long_email_on_the_card_fills_its_first_line_rather_than_breaking_at_a
     context.close()
     assert len(lines) >= 2
     assert lines[0] >= 0.85 * available
+
+
+CONTRAST = """(element) => {
+    const rgb = (value) => value.match(/[\\d.]+/g).slice(0, 3).map(Number);
+    const luminance = (value) => {
+        const [r, g, b] = rgb(value).map((channel) => {
+            const c = channel / 255;
+            return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+        });
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const style = getComputedStyle(element);
+    const page = getComputedStyle(document.body).backgroundColor;
+    const [a, b] = [luminance(style.outlineColor), luminance(page)];
+    return {width: parseFloat(style.outlineWidth), style: style.outlineStyle,
+            ratio: (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)};
+}"""
+
+
+@pytest.mark.parametrize("selector", ["#main-nav a.nav-link", "#global-search", "a.list-sort"])
+def test_the_focus_indicator_is_a_solid_ring_of_at_least_3_to_1(keyboard_page: Page, server_url, selector):
+    page = keyboard_page
+    page.goto(server_url + "/contacts/")
+    page.keyboard.press("Tab")  # keyboard focus, so :focus-visible applies
+    page.locator(selector).first.focus()
+
+    ring = page.locator(selector).first.evaluate(CONTRAST)
+
+    assert ring["style"] == "solid" and ring["width"] >= 2
+    assert ring["ratio"] >= 3, ring
