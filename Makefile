@@ -59,6 +59,7 @@ messages: $(VENV)/.installed-test
 
 vendor:
 	scripts/vendor-assets.sh
+	scripts/vendor-test-assets.sh
 
 clean:
 	rm -rf $(VENV) var

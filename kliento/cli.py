@@ -140,7 +140,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
         contacts=args.contacts,
         companies=args.companies,
     )
-    print(f"Demo data loaded into {result.organization.name!r} ({result.organization.slug}).")
+    where = f"{result.organization.name!r} ({result.organization.slug})"
+    if result.added_anything:
+        print(f"Demo data loaded into {where}.")
+    else:
+        print(f"Demo data already present in {where}, kept as is.")
     for line in result.summary_lines():
         print(f"  {line}")
     if result.published_password:

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
 from django.contrib.auth import authenticate, password_validation
+from django.contrib.auth import forms as auth_forms
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -15,8 +17,33 @@ from kliento.core.permissions import Role
 from kliento.core.text import text_errors
 
 
+@dataclass(frozen=True)
+class ErrorLink:
+    """One line of a form's error summary: the field's label, the message, and the id of the input
+    it links to (empty for an error of the whole form)."""
+
+    label: str
+    message: str
+    target: str
+
+
+class StyledBoundField(forms.BoundField):
+    """Marks an invalid input with Bootstrap's is-invalid (Django adds aria-invalid), whenever the
+    error was added: by the form's own checks or afterwards from a service's refusal."""
+
+    def build_widget_attrs(self, attrs: dict[str, Any], widget: forms.Widget | None = None) -> dict[str, Any]:
+        attrs = super().build_widget_attrs(attrs, widget)
+        if self.errors:
+            widget = widget or self.field.widget
+            css = attrs.get("class", widget.attrs.get("class", ""))
+            attrs["class"] = f"{css} is-invalid".strip()
+        return attrs
+
+
 class StyledForm:
-    """Gives every widget Bootstrap's classes, and marks invalid fields for screen readers too."""
+    """Gives every widget Bootstrap's classes, and marks invalid fields visibly and for screen readers."""
+
+    bound_field_class = StyledBoundField
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[call-arg]
@@ -34,11 +61,6 @@ class StyledForm:
         super().full_clean()  # type: ignore[misc]
         if hasattr(self, "cleaned_data"):
             self._check_text()
-        for name in self.errors:  # type: ignore[attr-defined]
-            if name in self.fields:  # type: ignore[attr-defined]
-                widget = self.fields[name].widget  # type: ignore[attr-defined]
-                widget.attrs["class"] += " is-invalid"
-                widget.attrs["aria-invalid"] = "true"
 
     def _check_text(self) -> None:
         """The text checks the API applies too (`core.text`); text areas may hold line breaks."""
@@ -210,3 +232,7 @@ class AuditFilterForm(StyledForm, forms.Form):
         if since and until and since > until:
             self.add_error("until", _("The end date is before the start date."))
         return cleaned
+
+
+class PasswordChangeForm(StyledForm, auth_forms.PasswordChangeForm):
+    """Django's own check of the current password and the password validators, in our styles."""

@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/login/", views.sign_in, name="login"),
     path("accounts/logout/", views.sign_out, name="logout"),
     path("accounts/profile/", views.profile, name="profile"),
+    path("accounts/password/", views.PasswordChange.as_view(), name="password-change"),
     path("accounts/password-reset/", views.PasswordResetView.as_view(), name="password-reset"),
     path(
         "accounts/password-reset/sent/",

@@ -29,6 +29,7 @@ from kliento.core.forms import (
     AuditFilterForm,
     InviteForm,
     OrganizationSettingsForm,
+    PasswordChangeForm,
     ProfileForm,
     RoleForm,
     SignInForm,
@@ -165,6 +166,19 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             messages.success(request, _("Welcome to %(name)s.") % {"name": invitation.organization.name})
             return redirect("web:home")
     return render(request, "core/invitation_accept.html", {"invitation": invitation, "form": form})
+
+
+class PasswordChange(auth_views.PasswordChangeView):
+    """The signed-in user changes their password; Django keeps their session signed in."""
+
+    form_class = PasswordChangeForm
+    template_name = "core/password_change.html"
+    success_url = reverse_lazy("core:profile")
+
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
+        response = super().form_valid(form)
+        messages.success(self.request, _("Your password was changed."))
+        return response
 
 
 @login_required

@@ -21,8 +21,9 @@ from django.http import Http404, QueryDict
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from kliento.core.countries import country_choices
 from kliento.core.errors import DomainError
-from kliento.core.forms import VERSION_FIELD, StyledForm, add_version_field
+from kliento.core.forms import VERSION_FIELD, ErrorLink, StyledForm, add_version_field
 from kliento.core.models import LANGUAGE_CHOICES, Membership
 from kliento.customers.custom_fields import TEXT_LIMIT
 from kliento.customers.models import (
@@ -155,12 +156,9 @@ class CustomerForm(StyledForm, forms.Form):
     postal_code = forms.CharField(label=_("Postal code"), max_length=20, required=False)
     city = forms.CharField(label=_("City"), max_length=100, required=False)
     region = forms.CharField(label=_("Region"), max_length=100, required=False)
-    country = forms.CharField(
-        label=_("Country"),
-        max_length=2,
-        required=False,
-        help_text=_("Two-letter code, e.g. DE"),
-        widget=forms.TextInput(attrs={"size": 2, "autocapitalize": "characters"}),
+    # Choices are set per form, in the language of the request.
+    country = forms.ChoiceField(
+        label=_("Country"), required=False, widget=forms.Select(attrs={"autocomplete": "country"})
     )
     description = forms.CharField(
         label=_("Notes"), max_length=TEXT_MAX, required=False, widget=forms.Textarea(attrs={"rows": 4})
@@ -196,6 +194,8 @@ class CustomerForm(StyledForm, forms.Form):
                     del self.fields[name]
         if instance is not None:
             add_version_field(self, instance)
+        if "country" in self.fields:
+            self.fields["country"].choices = BLANK + country_choices()  # type: ignore[attr-defined]
         if "owner" in self.fields:
             choices = owner_choices()
             if instance is not None and instance.owner_id and str(instance.owner_id) not in dict(choices):
@@ -463,6 +463,22 @@ class Rows:
         if entries and not any(entry["is_primary"] for entry in entries):
             entries[0]["is_primary"] = True
         return entries
+
+    def error_links(self) -> list[ErrorLink]:
+        """The rows' errors for the form's error summary, each linked to its row's input."""
+        first = f"{self.kind}-0-{self.value_field}"
+        links = [ErrorLink(str(self.legend), message, first) for message in self.errors]
+        for index, entry in enumerate(self.entries, start=1):
+            label = (
+                _("Email address %(number)s") if self.kind == "emails" else _("Phone number %(number)s")
+            ) % {"number": index}
+            target = f"{self.kind}-{index - 1}-{self.value_field}"
+            links += [ErrorLink(str(label), message, target) for message in entry.errors]
+        return links
+
+    @property
+    def legend(self) -> str:
+        return str(_("Email addresses") if self.kind == "emails" else _("Phone numbers"))
 
     def add_service_error(self, key: str, messages: list[str]) -> None:
         parts = key.split(".")

@@ -29,7 +29,8 @@ from kliento.core.audit import (
     restore_from_trash,
     save_changed_fields,
 )
-from kliento.core.errors import DomainError
+from kliento.core.countries import is_country
+from kliento.core.errors import DomainError, collect_errors
 from kliento.core.models import MAX_ID, AuditEntry, Membership, Organization, User
 from kliento.core.permissions import Permission
 from kliento.core.services import require
@@ -124,6 +125,25 @@ def _check_company(company_id: int | None, member: Membership) -> Company | None
     if company is None:
         raise ValidationError({"company_id": [_("There is no such company.")]})
     return company
+
+
+def check_contact_channels(*, member: Membership, emails: Sequence[Any], phones: Sequence[Any]) -> None:
+    """Raise one ValidationError naming every bad email and phone (`emails.N.email`), for a form
+    whose other fields already failed: its person then learns of every problem at once."""
+    region = _organization(member).default_region
+    collect_errors(lambda: _clean_emails(emails), lambda: _clean_phones(phones, region))
+
+
+def _check_country(record: Contact | Company) -> None:
+    if record.country and not is_country(record.country):
+        raise ValidationError(
+            {"country": [_("Choose a country from the list (a two-letter ISO 3166 code).")]}
+        )
+
+
+def _check_named(contact: Contact) -> None:
+    if not contact.first_name and not contact.last_name:
+        raise ValidationError({"last_name": [_("Give the contact a first or last name.")]})
 
 
 def _clean_emails(entries: Sequence[Any]) -> list[dict[str, Any]]:
@@ -261,15 +281,17 @@ def create_contact(*, member: Membership, data: Mapping[str, Any]) -> Contact:
     if stage not in LifecycleStage.values:
         raise ValidationError({"lifecycle_stage": [_("Unknown lifecycle stage.")]})
     contact.lifecycle_stage = stage
-    _check_owner(contact.owner_id)
-    contact.company = _check_company(contact.company_id, member)
-    emails = _clean_emails(data.get("emails") or [])
-    phones = _clean_phones(data.get("phones") or [], organization.default_region)
-    contact.custom_fields = clean_custom_values(CustomField.Entity.CONTACT, data.get("custom_fields") or {})
+    _owner, contact.company, emails, phones, contact.custom_fields, _name, _country = collect_errors(
+        lambda: _check_owner(contact.owner_id),
+        lambda: _check_company(contact.company_id, member),
+        lambda: _clean_emails(data.get("emails") or []),
+        lambda: _clean_phones(data.get("phones") or [], organization.default_region),
+        lambda: clean_custom_values(CustomField.Entity.CONTACT, data.get("custom_fields") or {}),
+        lambda: _check_named(contact),
+        lambda: _check_country(contact),
+    )
     contact.email, contact.phone = _primary(emails, "email"), _primary(phones, "number")
     _refresh_derived(contact, [e["email"] for e in emails], [p["number"] for p in phones])
-    if not contact.first_name and not contact.last_name:
-        raise ValidationError({"last_name": [_("Give the contact a first or last name.")]})
     tags = _tags_named(data.get("tags") or [], member)
     related = {
         "emails": [e["email"] for e in emails],
@@ -299,30 +321,37 @@ def update_contact(
     lock_record(contact, expected_version=expected_version)
     before = field_values(contact)
     _apply_contact_fields(contact, data)
-    if "owner_id" in data:
-        _check_owner(contact.owner_id)
+    region = _organization(member).default_region if "phones" in data else ""
+    _owner, company, custom, emails, phones, _name, _country = collect_errors(
+        lambda: _check_owner(contact.owner_id) if "owner_id" in data else None,
+        lambda: _check_company(contact.company_id, member) if "company_id" in data else None,
+        lambda: (
+            clean_custom_values(
+                CustomField.Entity.CONTACT,
+                data["custom_fields"] or {},
+                current=contact.custom_fields,
+                record_id=contact.pk,
+            )
+            if "custom_fields" in data
+            else None
+        ),
+        lambda: _clean_emails(data["emails"] or []) if "emails" in data else None,
+        lambda: _clean_phones(data["phones"] or [], region) if "phones" in data else None,
+        lambda: _check_named(contact),
+        lambda: _check_country(contact),
+    )
     if "company_id" in data:
-        contact.company = _check_company(contact.company_id, member)
-    if not contact.first_name and not contact.last_name:
-        raise ValidationError({"last_name": [_("Give the contact a first or last name.")]})
-    changes: dict[str, Any] = {}
+        contact.company = company
     if "custom_fields" in data:
-        contact.custom_fields = clean_custom_values(
-            CustomField.Entity.CONTACT,
-            data["custom_fields"] or {},
-            current=contact.custom_fields,
-            record_id=contact.pk,
-        )
-    emails = phones = None
+        contact.custom_fields = custom
+    changes: dict[str, Any] = {}
     if "emails" in data:
-        emails = _clean_emails(data["emails"] or [])
         old = sorted(contact.emails.values_list("email", flat=True))
         if old != sorted(e["email"] for e in emails) or contact.email != _primary(emails, "email"):
             changes["emails"] = [old, [e["email"] for e in emails]]
         _write_emails(contact, emails)
         contact.email = _primary(emails, "email")
     if "phones" in data:
-        phones = _clean_phones(data["phones"] or [], _organization(member).default_region)
         old = sorted(contact.phones.values_list("number", flat=True))
         if old != sorted(p["number"] for p in phones) or contact.phone != _primary(phones, "number"):
             changes["phones"] = [old, [p["number"] for p in phones]]
@@ -367,10 +396,14 @@ def _apply_company_fields(company: Company, data: Mapping[str, Any], region: str
             company.phone = normalize_phone(company.phone, region)
         except ValidationError as error:
             errors["phone"] = error.messages
-    if errors:
-        raise ValidationError(errors)
     if company.country:
         company.country = company.country.upper()
+        try:
+            _check_country(company)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
     company.sort_name = sort_key(company.name)
     company.search_text = company_search_text(company)
     company.search_grams = cjk_grams(company.search_text)

@@ -579,6 +579,7 @@ def generate_customers(
         )  # fmt: skip
         if add_companies + add_contacts > BATCH:
             print(f"  customers written in {seconds:,.1f} s", flush=True)
+    result.added.update({"companies": add_companies, "contacts": add_contacts})
     result.counts.update({"companies": Company.objects.count(), "contacts": Contact.objects.count()})
 
 

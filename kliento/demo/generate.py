@@ -36,9 +36,15 @@ class DemoResult:
     published_password: bool = False
     created_users: list[User] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    # How many records of each kind this run added (steps fill it in): nothing means all was there.
+    added: dict[str, int] = field(default_factory=dict)
     # What was asked for: the seed and how many records of each kind steps should fill up to.
     seed: int = 42
     sizes: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def added_anything(self) -> bool:
+        return bool(self.created_users) or any(self.added.values())
 
     def summary_lines(self) -> list[str]:
         return [f"{name}: {count}" for name, count in self.counts.items()]

@@ -417,3 +417,14 @@ def test_a_demo_company_card_shows_employees_once(demo):
 
     labels = [part.split("</dt>")[0] for part in content.split("<dt>")[1:]]
     assert sum(label.endswith(">Employees</span>") or label == "Employees" for label in labels) == 1
+
+
+def test_running_the_demo_command_again_says_the_data_was_kept_rather_than_loaded(db, capsys):
+    assert main(["demo", "--contacts", "20", "--companies", "4", "--users", "0"]) == 0
+    assert "Demo data loaded into" in capsys.readouterr().out
+
+    assert main(["demo", "--contacts", "20", "--companies", "4", "--users", "0"]) == 0
+
+    out = capsys.readouterr().out
+    assert "Demo data already present in" in out and "kept as is" in out
+    assert "Demo data loaded" not in out

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kliento.core.audit import history_of
+from kliento.core.countries import address_lines
 from kliento.core.errors import DomainError, StaleRecord
 from kliento.core.forms import expected_version, show_conflict
 from kliento.core.history import readable_entries
@@ -97,9 +98,16 @@ class FieldDisplay:
 
 
 def _address(record: Contact | Company) -> str:
-    """One line per part, shown as lines by the card (is_multiline)."""
-    town = " ".join(part for part in (record.postal_code, record.city) if part)
-    return "\n".join(line for line in (record.street, town, record.region, record.country) if line)
+    """The address laid out as its country writes it, one line per row (shown as lines by the card,
+    is_multiline)."""
+    lines = address_lines(
+        street=record.street,
+        postal_code=record.postal_code,
+        city=record.city,
+        region=record.region,
+        country=record.country,
+    )
+    return "\n".join(lines)
 
 
 def _tags(record: Contact | Company) -> SafeString | str:

@@ -198,7 +198,18 @@ def _contact_form_page(request: HttpRequest, contact: Contact | None) -> HttpRes
         return _render_contact_form(request, form, rows, contact, heading=heading, rows_focus=focus)
     form = ContactForm(request.POST, **kwargs)
     duplicates: dict[str, Any] = {}
-    if form.is_valid():
+    if not form.is_valid():
+        # The rows are checked by the service, which the invalid form never reaches: check them
+        # too, so every problem shows at once.
+        try:
+            services.check_contact_channels(
+                member=member,
+                emails=rows["emails"].service_entries(),
+                phones=rows["phones"].service_entries(),
+            )
+        except ValidationError as error:
+            apply_service_error(form, error, rows)
+    else:
         emails, phones = rows["emails"].service_entries(), rows["phones"].service_entries()
         data = {**form.service_data(), "emails": emails, "phones": phones}
         duplicates = _duplicates_context(

@@ -118,7 +118,22 @@ for (const type of ["click", "focusin"]) {
     });
   };
 
+  // Phones show each row as a card, each value under its column's name: copy the header's names
+  // onto the cells (rows arrive in pages, so on every swap).
+  const labelCells = () => {
+    document.querySelectorAll("table[data-stack]").forEach((table) => {
+      const names = [...table.tHead.rows[0].cells].map((cell) => cell.textContent.trim());
+      for (const row of table.tBodies[0].rows) {
+        if (row.cells.length !== names.length) continue;
+        [...row.cells].forEach((cell, index) => {
+          if (names[index] && !cell.dataset.label) cell.dataset.label = names[index];
+        });
+      }
+    });
+  };
+
   const refresh = (root) => {
+    labelCells();
     paintTags(root);
     syncSelection();
     syncBulkValue();
@@ -206,6 +221,68 @@ for (const type of ["click", "focusin"]) {
     if ([400, 409, 422].includes(xhr.status) && target && target.closest("[data-swap-errors]")) {
       event.detail.shouldSwap = true;
       event.detail.isError = false;
+    }
+  });
+})();
+
+// ---- Focus (every page) -----------------------------------------------------------------------
+// A page that comes back with errors puts focus on its error summary; an htmx swap that replaces
+// the focused element (a sort link, "Show more", a panel's submit button) puts focus back on its
+// counterpart in the new content (the same data-focus-key or id), on the first invalid field it
+// brought, or else on the swapped region, so keyboard and screen-reader users never fall back to
+// the top of the page.
+(() => {
+  let pending = null;
+
+  const focusOn = (element) => {
+    if (!element) return false;
+    if (!element.matches("a[href], button, input, select, textarea, [tabindex]")) element.setAttribute("tabindex", "-1");
+    element.focus();
+    return document.activeElement === element;
+  };
+
+  document.addEventListener("DOMContentLoaded", () => {
+    const summary = document.querySelector("[data-error-summary]");
+    if (summary) summary.focus();
+  });
+
+  document.addEventListener("htmx:beforeSwap", (event) => {
+    const active = document.activeElement;
+    const target = event.detail.target;
+    if (!target || !active || active === document.body || !target.contains(active)) return;
+    pending = {
+      key: active.dataset.focusKey || "",
+      id: active.id || "",
+      fallback: active.dataset.focusFallback || "",
+      region: target.id || "",
+    };
+  });
+
+  document.addEventListener("htmx:afterSettle", () => {
+    if (!pending) return;
+    const { key, id, fallback, region } = pending;
+    pending = null;
+    const swapped = region && document.getElementById(region);
+    const candidates = [
+      swapped && swapped.querySelector("[aria-invalid='true']"),
+      key && document.querySelector(`[data-focus-key="${CSS.escape(key)}"]`),
+      id && document.getElementById(id),
+      fallback && document.querySelector(fallback),
+      swapped,
+    ];
+    for (const candidate of candidates) {
+      if (candidate && focusOn(candidate)) return;
+    }
+  });
+
+  // Links to fields in an error summary move focus to the field, not only the view.
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest("[data-error-summary] a[href^='#']");
+    if (!link) return;
+    const field = document.getElementById(link.getAttribute("href").slice(1));
+    if (field) {
+      event.preventDefault();
+      field.focus();
     }
   });
 })();
