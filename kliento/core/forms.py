@@ -94,7 +94,8 @@ def expected_version(form: forms.Form) -> str | None:
 def show_conflict(form: forms.Form, error: StaleRecord, instance: Any) -> None:
     """Say above the form that the record changed meanwhile, and carry the version stored now, so
     that saving again is a deliberate choice to replace the other person's change."""
-    form.add_error(None, f"{error.message} {_('Saving again replaces their changes with the values below.')}")
+    consequence = _("Saving again replaces their changes with the values below.")
+    form.add_error(None, f"{error.message} {consequence}")
     data = form.data.copy()
     data[form.add_prefix(VERSION_FIELD)] = record_version(instance)
     form.data = data
