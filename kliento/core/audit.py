@@ -48,16 +48,23 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def field_values(instance: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:
-    # Secrets and derived columns (declared with core.history.register_history) are never stored.
-    concrete = [
-        f
-        for f in instance._meta.concrete_fields
-        if f.name not in _NOT_AUDITED and not is_hidden(instance, f.name)
-    ]
+def column_values(instance: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:
+    """The row's values, derived columns included: what a save compares to know what to write."""
     wanted = set(fields) if fields is not None else None
     return {
-        f.name: _plain(getattr(instance, f.attname)) for f in concrete if wanted is None or f.name in wanted
+        f.name: _plain(getattr(instance, f.attname))
+        for f in instance._meta.concrete_fields
+        if f.name not in _NOT_AUDITED and (wanted is None or f.name in wanted)
+    }
+
+
+def field_values(instance: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:
+    """The row's values as audited: secrets and derived columns (declared with
+    core.history.register_history) are never stored."""
+    return {
+        name: value
+        for name, value in column_values(instance, fields).items()
+        if not is_hidden(instance, name)
     }
 
 
@@ -101,9 +108,9 @@ def lock_record(instance: RecordT, *, expected_version: str | None = None) -> Re
 def save_changed_fields(
     instance: RecordT, before: Mapping[str, Any], *, actor: User | None, touch: bool = False
 ) -> dict[str, list[Any]]:
-    """Save only the columns whose value differs from `before` (the locked row's field_values), and
-    return them as {field: [old, new]}; with touch, mark the record changed even if none did."""
-    after = field_values(instance, before.keys())
+    """Save only the columns whose value differs from `before` (the locked row's column_values), and
+    return the audited ones as {field: [old, new]}; with touch, mark the record changed even if none did."""
+    after = column_values(instance, before.keys())
     diff = {name: [before[name], after[name]] for name in after if before[name] != after[name]}
     if not diff and not touch:
         return diff
@@ -113,7 +120,7 @@ def save_changed_fields(
         fields += ["updated_by", "updated_at"]
     if fields:
         instance.save(update_fields=fields)
-    return diff
+    return {name: values for name, values in diff.items() if not is_hidden(instance, name)}
 
 
 def record_change(
@@ -185,7 +192,7 @@ def update_record(
     """Apply field changes to the row as stored now (locked), validate, save only what changed and
     audit old → new; the instance passed in is brought up to date."""
     lock_record(instance, expected_version=expected_version)
-    before = field_values(instance, changes.keys())
+    before = column_values(instance, changes.keys())
     for name, value in changes.items():
         setattr(instance, name, value)
     instance.full_clean()

@@ -19,8 +19,8 @@ from kliento.core.audit import (
     audit_batch,
     bulk_move_to_trash,
     bulk_update_records,
+    column_values,
     create_record,
-    field_values,
     lock_record,
     lock_records,
     move_to_trash,
@@ -319,7 +319,7 @@ def update_contact(
     require(member, Permission.EDIT_CUSTOMERS)
     _check_known_fields(data, CONTACT_FIELDS, {"emails", "phones", "tags", "custom_fields"})
     lock_record(contact, expected_version=expected_version)
-    before = field_values(contact)
+    before = column_values(contact)
     _apply_contact_fields(contact, data)
     region = _organization(member).default_region if "phones" in data else ""
     _owner, company, custom, emails, phones, _name, _country = collect_errors(
@@ -366,9 +366,6 @@ def update_contact(
         list(contact.phones.values_list("number", flat=True)),
     )
     changes.update(save_changed_fields(contact, before, actor=member.user, touch=bool(changes)))
-    changes.pop("sort_name", None)
-    changes.pop("search_text", None)
-    changes.pop("search_grams", None)
     if changes:
         if "custom_fields" in changes:
             store_unique_values(contact, definitions_for(CustomField.Entity.CONTACT))
@@ -441,7 +438,7 @@ def update_company(
     require(member, Permission.EDIT_CUSTOMERS)
     _check_known_fields(data, COMPANY_FIELDS, {"tags", "custom_fields"})
     lock_record(company, expected_version=expected_version)
-    before = field_values(company)
+    before = column_values(company)
     old_name = company.name
     _apply_company_fields(company, data, _organization(member).default_region)
     if "owner_id" in data:
@@ -458,9 +455,6 @@ def update_company(
         changes.update(_set_tags(company, data["tags"] or [], member))
     company.full_clean(exclude=["tags"])
     changes.update(save_changed_fields(company, before, actor=member.user, touch=bool(changes)))
-    changes.pop("sort_name", None)
-    changes.pop("search_text", None)
-    changes.pop("search_grams", None)
     if changes:
         if "custom_fields" in changes:
             store_unique_values(company, definitions_for(CustomField.Entity.COMPANY))

@@ -540,7 +540,9 @@ def test_the_created_entry_of_a_contact_holds_all_its_emails_phones_and_tags(ali
         },
     )
 
-    changes = AuditEntry.objects.get(record_id=contact.pk, action="create").changes
+    changes = AuditEntry.objects.get(
+        record_type="customers.contact", record_id=contact.pk, action="create"
+    ).changes
 
     assert changes["emails"] == [None, ["ada@example.com", "ada@home.example"]]
     assert changes["phones"] == [None, ["+493012345678", "+16502530000"]]
@@ -550,4 +552,6 @@ def test_the_created_entry_of_a_contact_holds_all_its_emails_phones_and_tags(ali
 def test_the_created_entry_of_a_company_holds_its_tags(alice):
     company = services.create_company(member=alice, data={"name": "Navy", "tags": ["fleet"]})
 
-    assert AuditEntry.objects.get(record_id=company.pk, action="create").changes["tags"] == [None, ["fleet"]]
+    assert AuditEntry.objects.get(
+        record_type="customers.company", record_id=company.pk, action="create"
+    ).changes["tags"] == [None, ["fleet"]]
