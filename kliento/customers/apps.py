@@ -20,6 +20,37 @@ class CustomersConfig(AppConfig):
         post_save.connect(forget_definitions, sender=CustomField, dispatch_uid="forget_custom_fields_saved")
         post_delete.connect(forget_definitions, sender=CustomField, dispatch_uid="forget_custom_fields_gone")
 
+        from kliento.core.records.kinds import RecordKind, register_kind
+
+        register_kind(
+            RecordKind(
+                key="contact",
+                model=Contact,
+                label=_("Contact"),
+                label_plural=_("Contacts"),
+                detail_url_name="customers:contact-detail",
+                list_url_name="customers:contact-list",
+                icon="person-lines-fill",
+                edit_permission=Permission.EDIT_CUSTOMERS,
+                delete_permission=Permission.DELETE_CUSTOMERS,
+                order=10,
+            )
+        )
+        register_kind(
+            RecordKind(
+                key="company",
+                model=Company,
+                label=_("Company"),
+                label_plural=_("Companies"),
+                detail_url_name="customers:company-detail",
+                list_url_name="customers:company-list",
+                icon="buildings",
+                edit_permission=Permission.EDIT_CUSTOMERS,
+                delete_permission=Permission.DELETE_CUSTOMERS,
+                order=20,
+            )
+        )
+
         for model in (Contact, Company):
             register_trashable(
                 model,
