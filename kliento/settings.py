@@ -110,18 +110,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # replaces a connection that broke, at the start of the request that finds it so.
     DATABASES["default"]["CONN_MAX_AGE"] = None
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Each thread's connection keeps its own page cache for the life of the worker: 16 MB holds a
+    # list's hot index pages, and the operating system's file cache, shared by every worker, the rest.
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
-            "PRAGMA busy_timeout=20000; PRAGMA cache_size=-64000; PRAGMA temp_store=MEMORY;"
+            "PRAGMA busy_timeout=20000; PRAGMA cache_size=-16000; PRAGMA temp_store=MEMORY;"
         ),
     }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["OPTIONS"] = {
-        "pool": {"min_size": 1, "max_size": int(env("KLIENTO_DATABASE_POOL_SIZE", "10")), "timeout": 10}
+        "pool": {"min_size": 1, "max_size": int(env("KLIENTO_DATABASE_POOL_SIZE", "10")), "timeout": 10},
     }
+    if env("KLIENTO_DATABASE_PREPARED", "true").lower() not in ("0", "false", "no"):
+        # PostgreSQL spends longer planning a list's or a key lookup's query than running it (about
+        # 1.2 ms against 0.2 ms): the pool keeps connections, so a statement that a connection has
+        # run five times is prepared there and planned no more. Off for a pooler that cannot
+        # follow prepared statements (PgBouncer before 1.21 in transaction mode).
+        DATABASES["default"]["OPTIONS"] |= {"server_side_binding": True, "prepare_threshold": 5}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
