@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, TypeVar
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, ValidationError
 from django.db import models, transaction
 from django.http import Http404
 from django.utils import timezone
@@ -26,7 +26,13 @@ from django.utils.translation import gettext as _
 from kliento.core.errors import StaleRecord
 from kliento.core.history import is_hidden
 from kliento.core.models import AuditEntry, Organization, User
-from kliento.core.tenancy import SoftDeleteModel, TenantModel, active_api_key_id
+from kliento.core.tenancy import (
+    SoftDeleteModel,
+    TenantModel,
+    active_api_key_id,
+    active_organization_id,
+    require_active_organization_id,
+)
 
 RecordT = TypeVar("RecordT", bound=TenantModel | Organization)
 
@@ -151,6 +157,29 @@ def record_change(
     )
 
 
+# References only Kliento sets (the organization, who created, changed or trashed a row).
+_SET_BY_THE_SERVER = frozenset({"organization", "created_by", "updated_by", "deleted_by"})
+
+
+def _full_clean(instance: models.Model, *, known: Iterable[str] = _SET_BY_THE_SERVER) -> None:
+    """Model.full_clean, except that the references in `known` are not looked up again (a query
+    apiece on every save); unique and other constraints are still checked with them."""
+    errors: dict[str, Any] = {}
+    for check in (lambda: instance.clean_fields(exclude=set(known)), instance.clean):
+        try:
+            check()
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+    for constraint_check in (instance.validate_unique, instance.validate_constraints):
+        failed = {name for name in errors if name != NON_FIELD_ERRORS}
+        try:
+            constraint_check(exclude=failed)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def create_record(
     instance: RecordT,
@@ -158,15 +187,19 @@ def create_record(
     actor: User | None,
     actor_label: str = "",
     related: Mapping[str, Any] | None = None,
+    checked: Iterable[str] = (),
 ) -> RecordT:
     """Save a new record and audit its initial values; `related` adds what the record's own row
-    does not hold (all its emails, phones, tags), so the entry tells everything it was created with."""
-    trusted: list[str] = []
+    does not hold (all its emails, phones, tags), so the entry tells everything it was created with.
+    `checked` names references the service has already checked (an owner who is an active member)."""
+    known = _SET_BY_THE_SERVER | set(checked)
     if isinstance(instance, TenantModel):
         instance.created_by = instance.updated_by = actor
-        # The acting user was authenticated: looking each reference up again is a query apiece.
-        trusted = ["created_by", "updated_by"]
-    instance.full_clean(exclude=trusted)
+        if instance.organization_id is None:
+            instance.organization_id = require_active_organization_id()
+        if instance.organization_id != active_organization_id():
+            known = known - {"organization"}  # a new organization's first rows: look it up
+    _full_clean(instance, known=known)
     instance.save()
     values = {
         name: [None, value] for name, value in field_values(instance).items() if value not in (None, "")
@@ -195,7 +228,7 @@ def update_record(
     before = column_values(instance, changes.keys())
     for name, value in changes.items():
         setattr(instance, name, value)
-    instance.full_clean()
+    _full_clean(instance)
     diff = save_changed_fields(instance, before, actor=actor)
     if diff:
         record_change(

@@ -298,7 +298,7 @@ def create_contact(*, member: Membership, data: Mapping[str, Any]) -> Contact:
         "phones": [p["number"] for p in phones],
         "tags": sorted(tag.name for tag in tags),
     }
-    create_record(contact, actor=member.user, related=related)
+    create_record(contact, actor=member.user, related=related, checked=["owner", "company"])
     store_unique_values(contact, definitions_for(CustomField.Entity.CONTACT))
     _write_emails(contact, emails, replace=False)
     _write_phones(contact, phones, replace=False)
@@ -419,7 +419,9 @@ def create_company(*, member: Membership, data: Mapping[str, Any]) -> Company:
     _check_owner(company.owner_id)
     company.custom_fields = clean_custom_values(CustomField.Entity.COMPANY, data.get("custom_fields") or {})
     tags = _tags_named(data.get("tags") or [], member)
-    create_record(company, actor=member.user, related={"tags": sorted(tag.name for tag in tags)})
+    create_record(
+        company, actor=member.user, related={"tags": sorted(tag.name for tag in tags)}, checked=["owner"]
+    )
     store_unique_values(company, definitions_for(CustomField.Entity.COMPANY))
     if tags:
         company.tags.set(tags)
