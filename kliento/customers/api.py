@@ -98,7 +98,7 @@ def _filtered(request: HttpRequest, kind: CustomerKind) -> tuple[QuerySet[Any], 
     return selectors.filtered_customers(query, member=member)
 
 
-def list_records(request: HttpRequest, params: Query[ListParams], *, kind: CustomerKind) -> HttpResponse:
+def list_customers(request: HttpRequest, params: Query[ListParams], *, kind: CustomerKind) -> HttpResponse:
     queryset, ordering = _filtered(request, kind)
     # The sort columns too: the cursor is made of the last row's values.
     rows = queryset.values(*dict.fromkeys([*kind.item_columns, *(name.lstrip("-") for name in ordering)]))
@@ -111,18 +111,18 @@ def list_records(request: HttpRequest, params: Query[ListParams], *, kind: Custo
     return HttpResponse(answer.model_dump_json(), content_type="application/json; charset=utf-8")
 
 
-def count_records(request: HttpRequest, params: Query[ListParams], *, kind: CustomerKind) -> ListCount:
+def count_customers(request: HttpRequest, params: Query[ListParams], *, kind: CustomerKind) -> ListCount:
     queryset, _ordering = _filtered(request, kind)
     count = count_rows(queryset)
     return ListCount(count=count.value, is_estimate=count.is_estimate)
 
 
-def create_record(request: HttpRequest, payload: BaseModel, *, kind: CustomerKind) -> Status:
+def create_customer(request: HttpRequest, payload: BaseModel, *, kind: CustomerKind) -> Status:
     record = kind.create(member=_member(request), data=payload.model_dump(exclude_unset=True))
     return Status(201, record)
 
 
-def bulk_records(request: HttpRequest, payload: BulkIn, *, kind: CustomerKind) -> dict[str, int]:
+def bulk_customers(request: HttpRequest, payload: BulkIn, *, kind: CustomerKind) -> dict[str, int]:
     count = services.bulk_update_customers(
         kind.model,
         payload.ids,
@@ -134,13 +134,13 @@ def bulk_records(request: HttpRequest, payload: BulkIn, *, kind: CustomerKind) -
     return {"count": count}
 
 
-def read_record(request: HttpRequest, record_id: int, response: HttpResponse, *, kind: CustomerKind) -> Any:
+def read_customer(request: HttpRequest, record_id: int, response: HttpResponse, *, kind: CustomerKind) -> Any:
     record = kind.access(member=_member(request), record_id=record_id)
     set_etag(response, record)
     return record
 
 
-def update_record(
+def update_customer(
     request: HttpRequest, record_id: int, payload: BaseModel, response: HttpResponse, *, kind: CustomerKind
 ) -> Any:
     member = _member(request)
@@ -155,20 +155,20 @@ def update_record(
     return record
 
 
-def delete_record(request: HttpRequest, record_id: int, *, kind: CustomerKind) -> Status:
+def delete_customer(request: HttpRequest, record_id: int, *, kind: CustomerKind) -> Status:
     member = _member(request)
     record = kind.access(member=member, record_id=record_id)
     services.delete_customer(customer=record, member=member, expected_version=if_match(request))
     return Status(204, None)
 
 
-def record_transitions(
+def customer_transitions(
     request: HttpRequest, record_id: int, *, kind: CustomerKind
 ) -> QuerySet[LifecycleTransition]:
     return selectors.transitions_of(kind.access(member=_member(request), record_id=record_id))
 
 
-def change_record_stage(
+def change_customer_stage(
     request: HttpRequest, record_id: int, payload: TransitionIn, *, kind: CustomerKind
 ) -> Status:
     member = _member(request)
@@ -189,25 +189,25 @@ def _add_kind_endpoints(kind: CustomerKind) -> None:
     one = f"/{plural}/{{{key}_id}}"
     endpoints = [
         # (method, path, view, name, answer, description, payload)
-        ("get", f"/{plural}", list_records, f"list_{plural}", kind.schema_page,
+        ("get", f"/{plural}", list_customers, f"list_{plural}", kind.schema_page,
          f"The {plural} this key or member may see, filtered and sorted as on the list page.", None),
-        ("get", f"/{plural}/count", count_records, f"count_{plural}", ListCount,
+        ("get", f"/{plural}/count", count_customers, f"count_{plural}", ListCount,
          f"How many {plural} the list with these filters holds; the list itself never counts.", None),
-        ("post", f"/{plural}", create_record, f"create_{key}", {201: kind.schema_out},
+        ("post", f"/{plural}", create_customer, f"create_{key}", {201: kind.schema_out},
          f"A new {key}, validated as a whole.", kind.schema_in),
-        ("post", f"/{plural}/bulk", bulk_records, f"bulk_{plural}", BulkOut,
+        ("post", f"/{plural}/bulk", bulk_customers, f"bulk_{plural}", BulkOut,
          f"One action on many visible {plural}; each one changed gets its own history entry, and all"
          " of them one batch id. `reason` goes with a change of stage, as for a single move.", None),
-        ("get", one, read_record, f"read_{key}", kind.schema_out,
+        ("get", one, read_customer, f"read_{key}", kind.schema_out,
          f"The {key}, with its version as the ETag to send back in If-Match when changing it.", None),
-        ("patch", one, update_record, f"update_{key}", kind.schema_out,
+        ("patch", one, update_customer, f"update_{key}", kind.schema_out,
          "Change only the fields sent; lists (tags, a contact's emails and phones), when sent, replace"
          f" theirs. With If-Match, a 412 if the {key} changed since that ETag.", kind.schema_patch),
-        ("delete", one, delete_record, f"delete_{key}", {204: None},
+        ("delete", one, delete_customer, f"delete_{key}", {204: None},
          f"Move the {key} to the trash, from where it can be restored; If-Match as for PATCH.", None),
-        ("get", f"{one}/lifecycle", record_transitions, f"{key}_transitions", list[TransitionOut],
+        ("get", f"{one}/lifecycle", customer_transitions, f"{key}_transitions", list[TransitionOut],
          f"The {key}'s moves between lifecycle stages, newest first.", None),
-        ("post", f"{one}/lifecycle", change_record_stage, f"change_{key}_stage", {201: TransitionOut},
+        ("post", f"{one}/lifecycle", change_customer_stage, f"change_{key}_stage", {201: TransitionOut},
          f"Move the {key} to another lifecycle stage; a move the rules forbid is a 409.", None),
     ]  # fmt: skip
     for method, path, view, name, answer, description, payload in endpoints:
