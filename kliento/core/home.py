@@ -20,45 +20,34 @@ a fixed number of queries, whatever the organization's size: the home page pins 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import HttpRequest
-from django.template.loader import render_to_string
 from django.utils.functional import Promise
 from django.utils.safestring import SafeString
 
+from kliento.core.parts import Part, PartOnPage, PartRegistry
 from kliento.core.permissions import Permission
 
 WidgetContext = Callable[[HttpRequest], dict[str, Any] | None]
 
 
 @dataclass(frozen=True)
-class HomeWidget:
-    key: str
-    title: str | Promise
-    template: str
-    context: WidgetContext
-    order: int = 100
-    permission: Permission | None = None
+class HomeWidget(Part):
     wide: bool = False
 
 
-@dataclass(frozen=True)
-class WidgetOnHome:
-    widget: HomeWidget
-    html: SafeString
+@dataclass
+class WidgetOnHome(PartOnPage[HomeWidget]):
+    html: SafeString = field(default_factory=SafeString)
 
     @property
-    def key(self) -> str:
-        return self.widget.key
-
-    @property
-    def title(self) -> str | Promise:
-        return self.widget.title
+    def widget(self) -> HomeWidget:
+        return self.part
 
 
-_widgets: dict[str, HomeWidget] = {}
+_widgets: PartRegistry[HomeWidget] = PartRegistry()
 
 
 def register_home_widget(
@@ -72,31 +61,27 @@ def register_home_widget(
     wide: bool = False,
 ) -> None:
     """Add a widget to the home page; registering the same key again replaces it."""
-    _widgets[key] = HomeWidget(
-        key=key,
-        title=title,
-        template=template,
-        context=context,
-        order=order,
-        permission=permission,
-        wide=wide,
+    _widgets.register(
+        HomeWidget(
+            key=key,
+            title=title,
+            template=template,
+            context=context,
+            order=order,
+            permission=permission,
+            wide=wide,
+        )
     )
 
 
 def unregister_home_widget(key: str) -> None:
-    _widgets.pop(key, None)
+    _widgets.unregister(key)
 
 
 def home_widgets_for(request: HttpRequest) -> list[WidgetOnHome]:
     """The widgets this member may see that have something to show, rendered, in order."""
     member = request.member  # type: ignore[attr-defined]
-    shown = []
-    for widget in sorted(_widgets.values(), key=lambda w: (w.order, w.key)):
-        if widget.permission is not None and not member.can(widget.permission):
-            continue
-        context = widget.context(request)
-        if context is None:
-            continue
-        html = render_to_string(widget.template, context, request=request)
-        shown.append(WidgetOnHome(widget=widget, html=html))
-    return shown
+    return [
+        WidgetOnHome(part=shown.part, context=shown.context, html=shown.render(request))
+        for shown in _widgets.shown_to(member, request)
+    ]

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from kliento.core import views
+from kliento.core.records import views as records
 
 app_name = "core"
 
@@ -42,4 +43,7 @@ urlpatterns = [
     path("trash/", views.trash, name="trash"),
     path("trash/<str:record_type>/<int:record_id>/restore/", views.trash_restore, name="trash-restore"),
     path("settings/audit/", views.audit_log, name="audit-log"),
+    # Any kind's card and its History tab (kinds may give their cards URLs of their own too)
+    path("records/<str:kind>/<int:record_id>/", records.record_card, name="record-card"),
+    path("records/<str:kind>/<int:record_id>/history/", records.record_history, name="record-history"),
 ]

@@ -7,6 +7,9 @@ selectors decide what the member may see, and anything else is a plain 404.
 
 from __future__ import annotations
 
+import functools
+import inspect
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -21,29 +24,14 @@ from kliento.core.models import Membership
 from kliento.core.pagination import keyset_page
 from kliento.customers import selectors, services
 from kliento.customers.custom_fields import definitions_for
-from kliento.customers.models import (
-    Company,
-    Consent,
-    Contact,
-    CustomField,
-    LifecycleTransition,
-    Tag,
-    display_name,
-)
+from kliento.customers.kinds import CUSTOMER_KINDS, CustomerKind
+from kliento.customers.models import Consent, CustomField, LifecycleTransition, Tag
 from kliento.customers.schemas import (
     BulkIn,
     BulkOut,
     ChannelName,
-    CompanyIn,
-    CompanyOut,
-    CompanyPage,
-    CompanyPatch,
     ConsentIn,
     ConsentOut,
-    ContactIn,
-    ContactOut,
-    ContactPage,
-    ContactPatch,
     CustomFieldIn,
     CustomFieldOut,
     CustomFieldPatch,
@@ -68,77 +56,76 @@ def _member(request: HttpRequest) -> Membership:
     return request.member  # type: ignore[attr-defined,no-any-return]
 
 
+# Contacts and companies: one set of endpoints per customer kind (`kinds.py`), under the kind's
+# plural (`/contacts`, `/companies`). The functions and their OpenAPI operation ids are named for
+# the kind (`list_contacts`, `read_company`, …) and the record's id for its kind (`contact_id`),
+# as clients and the published document know them.
+
+
+def _endpoint(
+    view: Callable[..., Any], name: str, kind: CustomerKind, *, record_id: str | None, **annotations: Any
+) -> Callable[..., Any]:
+    """The view as the kind's endpoint `name`: its record id parameter renamed `record_id` (the
+    path's), the schemas of its payload and answer given, for Ninja, which reads the signature."""
+    signature = inspect.signature(view)
+    parameters = [
+        parameter.replace(
+            name=record_id if parameter.name == "record_id" and record_id else parameter.name,
+            annotation=annotations.get(parameter.name, parameter.annotation),
+        )
+        for parameter in signature.parameters.values()
+    ]
+
+    @functools.wraps(view)
+    def endpoint(request: HttpRequest, **arguments: Any) -> Any:
+        if record_id:
+            arguments["record_id"] = arguments.pop(record_id)
+        return view(request, kind=kind, **arguments)
+
+    endpoint.__name__ = endpoint.__qualname__ = name
+    endpoint.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[parameter for parameter in parameters if parameter.name != "kind"]
+    )
+    return endpoint
+
+
 # Lists: rows of only the columns the items show, the tags in one more query, no COUNT.
 
-_ITEM_COLUMNS = ("id", "owner_id", "lifecycle_stage", "custom_fields", "created_at", "updated_at")
-_COLUMNS = {
-    Contact: (*_ITEM_COLUMNS, "first_name", "last_name", "email", "phone", "company_id", "company__name"),
-    Company: (*_ITEM_COLUMNS, "name", "email", "phone", "website"),
-}
 
-
-def _customer_rows(
-    request: HttpRequest, model: type[Contact | Company], params: ListParams
-) -> tuple[list[dict[str, Any]], str | None]:
+def _filtered(request: HttpRequest, kind: CustomerKind) -> tuple[QuerySet[Any], list[str]]:
     member = _member(request)
-    entity = CustomField.Entity.CONTACT if model is Contact else CustomField.Entity.COMPANY
-    query = selectors.parse_list_query(entity, request.GET, member=member)
-    queryset, ordering = selectors.filtered_customers(query, member=member)
+    query = selectors.parse_list_query(kind.key, request.GET, member=member)
+    return selectors.filtered_customers(query, member=member)
+
+
+def list_customers(request: HttpRequest, params: Query[ListParams], *, kind: CustomerKind) -> HttpResponse:
+    queryset, ordering = _filtered(request, kind)
     # The sort columns too: the cursor is made of the last row's values.
-    rows = queryset.values(*dict.fromkeys([*_COLUMNS[model], *(name.lstrip("-") for name in ordering)]))
+    rows = queryset.values(*dict.fromkeys([*kind.item_columns, *(name.lstrip("-") for name in ordering)]))
     page = keyset_page(rows, ordering=ordering, cursor=params.cursor, limit=params.limit)
-    tags = selectors.tags_of_page(model, [row["id"] for row in page.items])
+    tags = selectors.tags_of_page(kind.model, [row["id"] for row in page.items])
     for row in page.items:
         row["tags"] = [name for name, _color in tags[row["id"]]]
-    return page.items, page.next_cursor
+        kind.item_extras(row)
+    answer = kind.schema_page(items=page.items, next_cursor=page.next_cursor)
+    return HttpResponse(answer.model_dump_json(), content_type="application/json; charset=utf-8")
 
 
-def _customer_count(request: HttpRequest, model: type[Contact | Company]) -> ListCount:
-    member = _member(request)
-    entity = CustomField.Entity.CONTACT if model is Contact else CustomField.Entity.COMPANY
-    query = selectors.parse_list_query(entity, request.GET, member=member)
-    queryset, _ordering = selectors.filtered_customers(query, member=member)
+def count_customers(request: HttpRequest, params: Query[ListParams], *, kind: CustomerKind) -> ListCount:
+    queryset, _ordering = _filtered(request, kind)
     count = count_rows(queryset)
     return ListCount(count=count.value, is_estimate=count.is_estimate)
 
 
-def _json_response(page: BaseModel) -> HttpResponse:
-    return HttpResponse(page.model_dump_json(), content_type="application/json; charset=utf-8")
+def create_customer(request: HttpRequest, payload: BaseModel, *, kind: CustomerKind) -> Status:
+    record = kind.create(member=_member(request), data=payload.model_dump(exclude_unset=True))
+    return Status(201, record)
 
 
-# Contacts
-
-
-@router.get("/contacts", response=ContactPage, tags=["contacts"])
-def list_contacts(request: HttpRequest, params: Query[ListParams]) -> HttpResponse:
-    """The contacts this key or member may see, filtered and sorted as on the list page."""
-    rows, next_cursor = _customer_rows(request, Contact, params)
-    for row in rows:
-        row["full_name"] = display_name(row["first_name"], row["last_name"])
-        row["company"] = (
-            {"id": row["company_id"], "name": row["company__name"]} if row["company_id"] else None
-        )
-    return _json_response(ContactPage(items=rows, next_cursor=next_cursor))
-
-
-@router.get("/contacts/count", response=ListCount, tags=["contacts"])
-def count_contacts(request: HttpRequest, params: Query[ListParams]) -> ListCount:
-    """How many contacts the list with these filters holds; the list itself never counts."""
-    return _customer_count(request, Contact)
-
-
-@router.post("/contacts", response={201: ContactOut}, tags=["contacts"])
-def create_contact(request: HttpRequest, payload: ContactIn) -> Status:
-    contact = services.create_contact(member=_member(request), data=payload.model_dump(exclude_unset=True))
-    return Status(201, contact)
-
-
-@router.post("/contacts/bulk", response=BulkOut, tags=["contacts"])
-def bulk_contacts(request: HttpRequest, payload: BulkIn) -> dict[str, int]:
-    """One action on many visible contacts; each one changed gets its own history entry, and all
-    of them one batch id. `reason` goes with a change of stage, as for a single move."""
-    count = services.bulk_update_contacts(
-        contact_ids=payload.ids,
+def bulk_customers(request: HttpRequest, payload: BulkIn, *, kind: CustomerKind) -> dict[str, int]:
+    count = services.bulk_update_customers(
+        kind.model,
+        payload.ids,
         member=_member(request),
         action=payload.action,
         value=payload.value,
@@ -147,52 +134,100 @@ def bulk_contacts(request: HttpRequest, payload: BulkIn) -> dict[str, int]:
     return {"count": count}
 
 
-@router.get("/contacts/{contact_id}", response=ContactOut, tags=["contacts"])
-def read_contact(request: HttpRequest, contact_id: int, response: HttpResponse) -> Contact:
-    """The contact, with its version as the ETag to send back in If-Match when changing it."""
-    contact = selectors.access_contact(member=_member(request), contact_id=contact_id)
-    set_etag(response, contact)
-    return contact
+def read_customer(request: HttpRequest, record_id: int, response: HttpResponse, *, kind: CustomerKind) -> Any:
+    record = kind.access(member=_member(request), record_id=record_id)
+    set_etag(response, record)
+    return record
 
 
-@router.patch("/contacts/{contact_id}", response=ContactOut, tags=["contacts"])
-def update_contact(
-    request: HttpRequest, contact_id: int, payload: ContactPatch, response: HttpResponse
-) -> Contact:
-    """Change only the fields sent; emails, phones and tags, when sent, replace their lists. With
-    If-Match, a 412 if the contact changed since that ETag."""
+def update_customer(
+    request: HttpRequest, record_id: int, payload: BaseModel, response: HttpResponse, *, kind: CustomerKind
+) -> Any:
     member = _member(request)
-    contact = selectors.access_contact(member=member, contact_id=contact_id, write=True)
-    contact = services.update_contact(
-        contact=contact,
+    record = kind.access(member=member, record_id=record_id, write=True)
+    record = kind.update(
+        record=record,
         member=member,
         data=payload.model_dump(exclude_unset=True),
         expected_version=if_match(request),
     )
-    set_etag(response, contact)
-    return contact
+    set_etag(response, record)
+    return record
 
 
-@router.delete("/contacts/{contact_id}", response={204: None}, tags=["contacts"])
-def delete_contact(request: HttpRequest, contact_id: int) -> Status:
-    """Move the contact to the trash, from where it can be restored; If-Match as for PATCH."""
+def delete_customer(request: HttpRequest, record_id: int, *, kind: CustomerKind) -> Status:
     member = _member(request)
-    contact = selectors.access_contact(member=member, contact_id=contact_id)
-    services.delete_customer(customer=contact, member=member, expected_version=if_match(request))
+    record = kind.access(member=member, record_id=record_id)
+    services.delete_customer(customer=record, member=member, expected_version=if_match(request))
     return Status(204, None)
 
 
-@router.get("/contacts/{contact_id}/lifecycle", response=list[TransitionOut], tags=["contacts"])
-def contact_transitions(request: HttpRequest, contact_id: int) -> QuerySet[LifecycleTransition]:
-    return selectors.transitions_of(selectors.access_contact(member=_member(request), contact_id=contact_id))
+def customer_transitions(
+    request: HttpRequest, record_id: int, *, kind: CustomerKind
+) -> QuerySet[LifecycleTransition]:
+    return selectors.transitions_of(kind.access(member=_member(request), record_id=record_id))
 
 
-@router.post("/contacts/{contact_id}/lifecycle", response={201: TransitionOut}, tags=["contacts"])
-def change_contact_stage(request: HttpRequest, contact_id: int, payload: TransitionIn) -> Status:
-    """Move the contact to another lifecycle stage; a move the rules forbid is a 409."""
+def change_customer_stage(
+    request: HttpRequest, record_id: int, payload: TransitionIn, *, kind: CustomerKind
+) -> Status:
     member = _member(request)
-    contact = selectors.access_contact(member=member, contact_id=contact_id, write=True)
-    return Status(201, _change_stage(request, contact, payload, member))
+    record = kind.access(member=member, record_id=record_id, write=True)
+    transition = services.change_lifecycle_stage(
+        customer=record,
+        to_stage=payload.to_stage,
+        reason=payload.reason,
+        actor=member.user,
+        member=member,
+        expected_version=if_match(request),
+    )
+    return Status(201, transition)
+
+
+def _add_kind_endpoints(kind: CustomerKind) -> None:
+    key, plural, tags = kind.key, kind.plural, [kind.plural]
+    one = f"/{plural}/{{{key}_id}}"
+    endpoints = [
+        # (method, path, view, name, answer, description, payload)
+        ("get", f"/{plural}", list_customers, f"list_{plural}", kind.schema_page,
+         f"The {plural} this key or member may see, filtered and sorted as on the list page.", None),
+        ("get", f"/{plural}/count", count_customers, f"count_{plural}", ListCount,
+         f"How many {plural} the list with these filters holds; the list itself never counts.", None),
+        ("post", f"/{plural}", create_customer, f"create_{key}", {201: kind.schema_out},
+         f"A new {key}, validated as a whole.", kind.schema_in),
+        ("post", f"/{plural}/bulk", bulk_customers, f"bulk_{plural}", BulkOut,
+         f"One action on many visible {plural}; each one changed gets its own history entry, and all"
+         " of them one batch id. `reason` goes with a change of stage, as for a single move.", None),
+        ("get", one, read_customer, f"read_{key}", kind.schema_out,
+         f"The {key}, with its version as the ETag to send back in If-Match when changing it.", None),
+        ("patch", one, update_customer, f"update_{key}", kind.schema_out,
+         "Change only the fields sent; lists (tags, a contact's emails and phones), when sent, replace"
+         f" theirs. With If-Match, a 412 if the {key} changed since that ETag.", kind.schema_patch),
+        ("delete", one, delete_customer, f"delete_{key}", {204: None},
+         f"Move the {key} to the trash, from where it can be restored; If-Match as for PATCH.", None),
+        ("get", f"{one}/lifecycle", customer_transitions, f"{key}_transitions", list[TransitionOut],
+         f"The {key}'s moves between lifecycle stages, newest first.", None),
+        ("post", f"{one}/lifecycle", change_customer_stage, f"change_{key}_stage", {201: TransitionOut},
+         f"Move the {key} to another lifecycle stage; a move the rules forbid is a 409.", None),
+    ]  # fmt: skip
+    for method, path, view, name, answer, description, payload in endpoints:
+        annotations = {"payload": payload} if payload is not None else {}
+        endpoint = _endpoint(view, name, kind, record_id=f"{key}_id" if "{" in path else None, **annotations)
+        router.api_operation(
+            [method.upper()],
+            path,
+            response=answer,
+            tags=tags,
+            description=description,
+            operation_id=f"kliento_customers_api_{name}",
+        )(endpoint)
+
+
+for _kind in CUSTOMER_KINDS.values():
+    _add_kind_endpoints(_kind)
+
+
+# Consent (contacts only)
 
 
 @router.put("/contacts/{contact_id}/consents/{channel}", response=ConsentOut, tags=["contacts"])
@@ -210,98 +245,6 @@ def set_contact_consent(
         note=payload.note,
         member=member,
     )
-
-
-def _change_stage(
-    request: HttpRequest, customer: Contact | Company, payload: TransitionIn, member: Membership
-) -> LifecycleTransition:
-    return services.change_lifecycle_stage(
-        customer=customer,
-        to_stage=payload.to_stage,
-        reason=payload.reason,
-        actor=member.user,
-        member=member,
-        expected_version=if_match(request),
-    )
-
-
-# Companies
-
-
-@router.get("/companies", response=CompanyPage, tags=["companies"])
-def list_companies(request: HttpRequest, params: Query[ListParams]) -> HttpResponse:
-    rows, next_cursor = _customer_rows(request, Company, params)
-    return _json_response(CompanyPage(items=rows, next_cursor=next_cursor))
-
-
-@router.post("/companies", response={201: CompanyOut}, tags=["companies"])
-def create_company(request: HttpRequest, payload: CompanyIn) -> Status:
-    company = services.create_company(member=_member(request), data=payload.model_dump(exclude_unset=True))
-    return Status(201, company)
-
-
-@router.get("/companies/count", response=ListCount, tags=["companies"])
-def count_companies(request: HttpRequest, params: Query[ListParams]) -> ListCount:
-    """How many companies the list with these filters holds; the list itself never counts."""
-    return _customer_count(request, Company)
-
-
-@router.post("/companies/bulk", response=BulkOut, tags=["companies"])
-def bulk_companies(request: HttpRequest, payload: BulkIn) -> dict[str, int]:
-    """One action on many visible companies, as for contacts."""
-    count = services.bulk_update_companies(
-        company_ids=payload.ids,
-        member=_member(request),
-        action=payload.action,
-        value=payload.value,
-        reason=payload.reason,
-    )
-    return {"count": count}
-
-
-@router.get("/companies/{company_id}", response=CompanyOut, tags=["companies"])
-def read_company(request: HttpRequest, company_id: int, response: HttpResponse) -> Company:
-    """The company, with its version as the ETag to send back in If-Match when changing it."""
-    company = selectors.access_company(member=_member(request), company_id=company_id)
-    set_etag(response, company)
-    return company
-
-
-@router.patch("/companies/{company_id}", response=CompanyOut, tags=["companies"])
-def update_company(
-    request: HttpRequest, company_id: int, payload: CompanyPatch, response: HttpResponse
-) -> Company:
-    """Change only the fields sent; with If-Match, a 412 if the company changed since that ETag."""
-    member = _member(request)
-    company = selectors.access_company(member=member, company_id=company_id, write=True)
-    company = services.update_company(
-        company=company,
-        member=member,
-        data=payload.model_dump(exclude_unset=True),
-        expected_version=if_match(request),
-    )
-    set_etag(response, company)
-    return company
-
-
-@router.delete("/companies/{company_id}", response={204: None}, tags=["companies"])
-def delete_company(request: HttpRequest, company_id: int) -> Status:
-    member = _member(request)
-    company = selectors.access_company(member=member, company_id=company_id)
-    services.delete_customer(customer=company, member=member, expected_version=if_match(request))
-    return Status(204, None)
-
-
-@router.get("/companies/{company_id}/lifecycle", response=list[TransitionOut], tags=["companies"])
-def company_transitions(request: HttpRequest, company_id: int) -> QuerySet[LifecycleTransition]:
-    return selectors.transitions_of(selectors.access_company(member=_member(request), company_id=company_id))
-
-
-@router.post("/companies/{company_id}/lifecycle", response={201: TransitionOut}, tags=["companies"])
-def change_company_stage(request: HttpRequest, company_id: int, payload: TransitionIn) -> Status:
-    member = _member(request)
-    company = selectors.access_company(member=member, company_id=company_id, write=True)
-    return Status(201, _change_stage(request, company, payload, member))
 
 
 # Custom field definitions

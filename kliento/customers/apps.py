@@ -64,22 +64,31 @@ class CustomersConfig(AppConfig):
 
         history.register()
 
-        from kliento.customers.panels import register_card_panel
+        from kliento.core.records.cards import register_card_page
+        from kliento.core.records.panels import register_card_panel
+        from kliento.customers.kinds import CUSTOMER_KINDS
         from kliento.customers.views import cards
 
-        profiles = {"contact": cards.contact_profile_panel, "company": cards.company_profile_panel}
-        for entity, profile in profiles.items():
+        for kind in CUSTOMER_KINDS.values():
+            register_card_page(
+                kind.key,
+                template="customers/card.html",
+                context=cards.card_header,
+                access=kind.access,
+                edit_url_name=f"customers:{kind.key}-edit",
+                delete_url_name=f"customers:{kind.key}-delete",
+            )
             register_card_panel(
-                entity,
+                kind.key,
                 key="profile",
                 title=_("Profile"),
-                template=f"customers/_panel_profile_{entity}.html",
-                context=profile,
+                template="customers/_panel_profile.html",
+                context=cards.contact_channels_panel if kind.key == "contact" else cards.profile_panel,
                 order=10,
                 column="side",
             )
             register_card_panel(
-                entity,
+                kind.key,
                 key="lifecycle",
                 title=_("Lifecycle"),
                 template="customers/_panel_lifecycle.html",

@@ -33,6 +33,7 @@ from kliento.core.countries import is_country
 from kliento.core.errors import DomainError, collect_errors
 from kliento.core.models import MAX_ID, AuditEntry, Membership, Organization, User
 from kliento.core.permissions import Permission
+from kliento.core.records.kinds import kind_of_model
 from kliento.core.services import require
 from kliento.core.tenancy import active_api_key_id
 from kliento.core.text import text_problem
@@ -69,6 +70,8 @@ COMPANY_FIELDS = {
     "street", "city", "region", "postal_code", "country", "description",
 }  # fmt: skip
 MAX_EMAILS = MAX_PHONES = 10
+# Lists a change may replace beside the tags: a contact's emails and phones.
+_CHANNEL_LISTS: dict[type[Contact | Company], set[str]] = {Contact: {"emails", "phones"}, Company: set()}
 
 
 def _organization(member: Membership) -> Organization:
@@ -223,6 +226,66 @@ def find_duplicates(
     return list(Contact.objects.filter(pk__in=ids).order_by("sort_name", "id")[:5])
 
 
+# What creating and changing a contact or a company share ---------------------------------------
+
+
+def _initial_stage(data: Mapping[str, Any]) -> str:
+    stage = data.get("lifecycle_stage") or LifecycleStage.LEAD
+    if stage not in LifecycleStage.values:
+        raise ValidationError({"lifecycle_stage": [_("Unknown lifecycle stage.")]})
+    return str(stage)
+
+
+def _record_new_customer(
+    customer: Contact | Company,
+    *,
+    member: Membership,
+    tags: list[Tag],
+    related: dict[str, Any],
+    checked: list[str],
+) -> None:
+    """Save a new, validated customer with its Created entry, unique values, tags and first stage;
+    `checked` names the references the service has already checked (see create_record)."""
+    related = {**related, "tags": sorted(tag.name for tag in tags)}
+    create_record(customer, actor=member.user, related=related, checked=checked)
+    store_unique_values(customer, definitions_for(kind_of_model(type(customer)).key))
+    if tags:
+        customer.tags.set(tags)
+    link = {"contact": customer} if isinstance(customer, Contact) else {"company": customer}
+    LifecycleTransition.objects.create(
+        organization_id=customer.organization_id,
+        to_stage=customer.lifecycle_stage,
+        created_by=member.user,
+        **link,
+    )
+
+
+def _lock_for_update(
+    customer: Contact | Company,
+    *,
+    member: Membership,
+    data: Mapping[str, Any],
+    allowed: set[str],
+    expected_version: str | None,
+) -> dict[str, Any]:
+    """Check the change may be made, then lock the customer's row: its columns as stored now."""
+    require(member, Permission.EDIT_CUSTOMERS)
+    _check_known_fields(data, allowed, {"tags", "custom_fields"} | _CHANNEL_LISTS[type(customer)])
+    lock_record(customer, expected_version=expected_version)
+    return column_values(customer)
+
+
+def _record_update(
+    customer: Contact | Company, before: dict[str, Any], changes: dict[str, Any], *, member: Membership
+) -> None:
+    """Save the columns that changed and, if anything did, its unique values and one entry."""
+    changes.update(save_changed_fields(customer, before, actor=member.user, touch=bool(changes)))
+    if changes:
+        if "custom_fields" in changes:
+            store_unique_values(customer, definitions_for(kind_of_model(type(customer)).key))
+        record_change(customer, action=AuditEntry.Action.UPDATE, actor=member.user, changes=changes)
+
+
 # Contacts -----------------------------------------------------------------------------------
 
 
@@ -277,10 +340,7 @@ def create_contact(*, member: Membership, data: Mapping[str, Any]) -> Contact:
     organization = _organization(member)
     contact = Contact(organization_id=member.organization_id, owner_id=member.user_id)
     _apply_contact_fields(contact, data)
-    stage = data.get("lifecycle_stage") or LifecycleStage.LEAD
-    if stage not in LifecycleStage.values:
-        raise ValidationError({"lifecycle_stage": [_("Unknown lifecycle stage.")]})
-    contact.lifecycle_stage = stage
+    contact.lifecycle_stage = _initial_stage(data)
     _owner, contact.company, emails, phones, contact.custom_fields, _name, _country = collect_errors(
         lambda: _check_owner(contact.owner_id),
         lambda: _check_company(contact.company_id, member),
@@ -293,20 +353,10 @@ def create_contact(*, member: Membership, data: Mapping[str, Any]) -> Contact:
     contact.email, contact.phone = _primary(emails, "email"), _primary(phones, "number")
     _refresh_derived(contact, [e["email"] for e in emails], [p["number"] for p in phones])
     tags = _tags_named(data.get("tags") or [], member)
-    related = {
-        "emails": [e["email"] for e in emails],
-        "phones": [p["number"] for p in phones],
-        "tags": sorted(tag.name for tag in tags),
-    }
-    create_record(contact, actor=member.user, related=related, checked=["owner", "company"])
-    store_unique_values(contact, definitions_for(CustomField.Entity.CONTACT))
+    related = {"emails": [e["email"] for e in emails], "phones": [p["number"] for p in phones]}
+    _record_new_customer(contact, member=member, tags=tags, related=related, checked=["owner", "company"])
     _write_emails(contact, emails, replace=False)
     _write_phones(contact, phones, replace=False)
-    if tags:
-        contact.tags.set(tags)
-    LifecycleTransition.objects.create(
-        organization_id=contact.organization_id, contact=contact, to_stage=stage, created_by=member.user
-    )
     return contact
 
 
@@ -316,10 +366,9 @@ def update_contact(
 ) -> Contact:
     """Change some fields (only those given) of the contact as stored now; emails or phones, when
     given, replace the lists. With expected_version, refuse if the contact changed since."""
-    require(member, Permission.EDIT_CUSTOMERS)
-    _check_known_fields(data, CONTACT_FIELDS, {"emails", "phones", "tags", "custom_fields"})
-    lock_record(contact, expected_version=expected_version)
-    before = column_values(contact)
+    before = _lock_for_update(
+        contact, member=member, data=data, allowed=CONTACT_FIELDS, expected_version=expected_version
+    )
     _apply_contact_fields(contact, data)
     region = _organization(member).default_region if "phones" in data else ""
     _owner, company, custom, emails, phones, _name, _country = collect_errors(
@@ -365,11 +414,7 @@ def update_contact(
         list(contact.emails.values_list("email", flat=True)),
         list(contact.phones.values_list("number", flat=True)),
     )
-    changes.update(save_changed_fields(contact, before, actor=member.user, touch=bool(changes)))
-    if changes:
-        if "custom_fields" in changes:
-            store_unique_values(contact, definitions_for(CustomField.Entity.CONTACT))
-        record_change(contact, action=AuditEntry.Action.UPDATE, actor=member.user, changes=changes)
+    _record_update(contact, before, changes, member=member)
     return contact
 
 
@@ -412,22 +457,11 @@ def create_company(*, member: Membership, data: Mapping[str, Any]) -> Company:
     _check_known_fields(data, COMPANY_FIELDS, {"tags", "custom_fields", "lifecycle_stage"})
     company = Company(organization_id=member.organization_id, owner_id=member.user_id)
     _apply_company_fields(company, data, _organization(member).default_region)
-    stage = data.get("lifecycle_stage") or LifecycleStage.LEAD
-    if stage not in LifecycleStage.values:
-        raise ValidationError({"lifecycle_stage": [_("Unknown lifecycle stage.")]})
-    company.lifecycle_stage = stage
+    company.lifecycle_stage = _initial_stage(data)
     _check_owner(company.owner_id)
     company.custom_fields = clean_custom_values(CustomField.Entity.COMPANY, data.get("custom_fields") or {})
     tags = _tags_named(data.get("tags") or [], member)
-    create_record(
-        company, actor=member.user, related={"tags": sorted(tag.name for tag in tags)}, checked=["owner"]
-    )
-    store_unique_values(company, definitions_for(CustomField.Entity.COMPANY))
-    if tags:
-        company.tags.set(tags)
-    LifecycleTransition.objects.create(
-        organization_id=company.organization_id, company=company, to_stage=stage, created_by=member.user
-    )
+    _record_new_customer(company, member=member, tags=tags, related={}, checked=["owner"])
     return company
 
 
@@ -437,10 +471,9 @@ def update_company(
 ) -> Company:
     """Change some fields (only those given) of the company as stored now; with expected_version,
     refuse if the company changed since."""
-    require(member, Permission.EDIT_CUSTOMERS)
-    _check_known_fields(data, COMPANY_FIELDS, {"tags", "custom_fields"})
-    lock_record(company, expected_version=expected_version)
-    before = column_values(company)
+    before = _lock_for_update(
+        company, member=member, data=data, allowed=COMPANY_FIELDS, expected_version=expected_version
+    )
     old_name = company.name
     _apply_company_fields(company, data, _organization(member).default_region)
     if "owner_id" in data:
@@ -456,11 +489,7 @@ def update_company(
     if "tags" in data:
         changes.update(_set_tags(company, data["tags"] or [], member))
     company.full_clean(exclude=["tags"])
-    changes.update(save_changed_fields(company, before, actor=member.user, touch=bool(changes)))
-    if changes:
-        if "custom_fields" in changes:
-            store_unique_values(company, definitions_for(CustomField.Entity.COMPANY))
-        record_change(company, action=AuditEntry.Action.UPDATE, actor=member.user, changes=changes)
+    _record_update(company, before, changes, member=member)
     if company.name != old_name:
         _refresh_contacts_of(company)
     return company
@@ -633,18 +662,22 @@ def bulk_update_contacts(
     *, contact_ids: Sequence[int], member: Membership, action: str, value: Any = None, reason: str = ""
 ) -> int:
     """Apply one action to a selection of visible contacts; an audit entry on each one changed."""
-    return _bulk_update(Contact, contact_ids, member=member, action=action, value=value, reason=reason)
+    return bulk_update_customers(
+        Contact, contact_ids, member=member, action=action, value=value, reason=reason
+    )
 
 
 def bulk_update_companies(
     *, company_ids: Sequence[int], member: Membership, action: str, value: Any = None, reason: str = ""
 ) -> int:
     """Apply one action to a selection of visible companies; an audit entry on each one changed."""
-    return _bulk_update(Company, company_ids, member=member, action=action, value=value, reason=reason)
+    return bulk_update_customers(
+        Company, company_ids, member=member, action=action, value=value, reason=reason
+    )
 
 
 @transaction.atomic
-def _bulk_update(
+def bulk_update_customers(
     model: type[Contact | Company],
     record_ids: Sequence[int],
     *,
@@ -653,6 +686,8 @@ def _bulk_update(
     value: Any,
     reason: str = "",
 ) -> int:
+    """Apply one action to a selection of visible contacts or companies; an audit entry on each
+    one changed, all of them and a summary entry tied by one batch id."""
     require(member, Permission.DELETE_CUSTOMERS if action == "trash" else Permission.EDIT_CUSTOMERS)
     visible = model.objects.visible_to(member).filter(pk__in=list(record_ids)[:BULK_LIMIT])
     ids = list(visible.values_list("pk", flat=True))

@@ -1,8 +1,26 @@
-from django.urls import path
+from django.urls import URLPattern, path
 
+from kliento.core.records import views as records
+from kliento.customers.kinds import CUSTOMER_KINDS, CustomerKind
 from kliento.customers.views import cards, editing, lists, search, settings
 
 app_name = "customers"
+
+
+def _card_urls(kind: CustomerKind) -> list[URLPattern]:
+    """`customers:contact-detail`, `customers:company-edit`, …: each kind's card, its History tab
+    (core's, under the kind's own URL), its forms and its card's actions."""
+    bound, prefix = {"kind": kind.key}, f"{kind.plural}/<int:record_id>"
+    return [
+        path(f"{kind.plural}/new/", editing.create, bound, name=f"{kind.key}-create"),
+        path(f"{prefix}/", records.record_card, bound, name=f"{kind.key}-detail"),
+        path(f"{prefix}/edit/", editing.edit, bound, name=f"{kind.key}-edit"),
+        path(f"{prefix}/field/<str:field>/", cards.inline_edit, bound, name=f"{kind.key}-inline-edit"),
+        path(f"{prefix}/stage/", cards.change_stage, bound, name=f"{kind.key}-change-stage"),
+        path(f"{prefix}/history/", records.record_history, bound, name=f"{kind.key}-history"),
+        path(f"{prefix}/delete/", cards.delete, bound, name=f"{kind.key}-delete"),
+    ]
+
 
 urlpatterns = [
     # Lists (views/lists.py)
@@ -14,27 +32,10 @@ urlpatterns = [
     path("companies/bulk/", lists.company_bulk, name="company-bulk"),
     path("views/<str:entity>/save/", lists.saved_view_save, name="saved-view-save"),
     path("views/<int:view_id>/delete/", lists.saved_view_delete, name="saved-view-delete"),
-    # Cards (views/cards.py) and their forms (views/editing.py)
-    path("contacts/new/", editing.contact_create, name="contact-create"),
-    path("contacts/<int:contact_id>/", cards.contact_detail, name="contact-detail"),
-    path("contacts/<int:contact_id>/edit/", editing.contact_edit, name="contact-edit"),
-    path(
-        "contacts/<int:contact_id>/field/<str:field>/", cards.contact_inline_edit, name="contact-inline-edit"
-    ),
-    path("contacts/<int:contact_id>/stage/", cards.contact_change_stage, name="contact-change-stage"),
+    # Cards (core's card page, views/cards.py) and their forms (views/editing.py), for each kind
+    *(pattern for kind in CUSTOMER_KINDS.values() for pattern in _card_urls(kind)),
     path("contacts/<int:contact_id>/consent/", cards.contact_consent, name="contact-consent"),
-    path("contacts/<int:contact_id>/history/", cards.contact_history, name="contact-history"),
-    path("contacts/<int:contact_id>/delete/", cards.contact_delete, name="contact-delete"),
     path("contacts/duplicates/", editing.contact_duplicates, name="contact-duplicates"),
-    path("companies/new/", editing.company_create, name="company-create"),
-    path("companies/<int:company_id>/", cards.company_detail, name="company-detail"),
-    path("companies/<int:company_id>/edit/", editing.company_edit, name="company-edit"),
-    path(
-        "companies/<int:company_id>/field/<str:field>/", cards.company_inline_edit, name="company-inline-edit"
-    ),
-    path("companies/<int:company_id>/stage/", cards.company_change_stage, name="company-change-stage"),
-    path("companies/<int:company_id>/history/", cards.company_history, name="company-history"),
-    path("companies/<int:company_id>/delete/", cards.company_delete, name="company-delete"),
     # Custom fields and tags (views/settings.py)
     path("settings/custom-fields/", settings.custom_field_list, name="custom-field-list"),
     path("settings/custom-fields/<int:field_id>/", settings.custom_field_edit, name="custom-field-edit"),

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from kliento.core.models import AuditEntry, Organization
 from kliento.core.permissions import Permission, Role
+from kliento.core.records.panels import card_panels, register_card_panel, unregister_card_panel
 from kliento.customers import services
 from kliento.customers.models import (
     Company,
@@ -21,7 +22,6 @@ from kliento.customers.models import (
     LifecycleTransition,
     Tag,
 )
-from kliento.customers.panels import card_panels, register_card_panel, unregister_card_panel
 from tests.customers.factories import CompanyFactory, ContactFactory, CustomFieldFactory, TagFactory
 from tests.factories import MembershipFactory, UserFactory
 

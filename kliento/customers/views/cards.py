@@ -1,9 +1,11 @@
-"""Contact and company cards: the pages, inline editing of one field, lifecycle changes, consent,
-history and trash (the full create and edit forms are in editing.py).
+"""Contact and company cards: what their header shows, inline editing of one value, lifecycle
+changes, consent and trash (the full create and edit forms are in editing.py).
 
-A card is a header plus the panels registered in `kliento.customers.panels`; this module's own
-panels (profile, consent, lifecycle, a company's contacts) are registered in CustomersConfig.ready()
-with the context functions below, like any later app's.
+A card is core's card page (`kliento.core.records.cards`) for the kind: its header comes from
+`card_header` below and its panels from `kliento.core.records.panels`; this module's own panels
+(profile, consent, lifecycle, a company's contacts) are registered in CustomersConfig.ready() with
+the context functions below, like any later app's. Each view takes the customer kind from its URL
+(`kliento.customers.kinds`).
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,22 +24,15 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kliento.core.audit import history_of
 from kliento.core.countries import address_lines
 from kliento.core.errors import DomainError, StaleRecord
 from kliento.core.forms import expected_version, show_conflict
-from kliento.core.history import readable_entries
 from kliento.core.permissions import Permission
 from kliento.core.views import member_required
 from kliento.customers import services
 from kliento.customers.custom_fields import definitions_for, display_value
-from kliento.customers.forms import (
-    CUSTOM_PREFIX,
-    CompanyForm,
-    ContactForm,
-    CustomerForm,
-    apply_service_error,
-)
+from kliento.customers.forms import CUSTOM_PREFIX, CustomerForm, apply_service_error
+from kliento.customers.kinds import CONTACT, CUSTOMER_KINDS, CustomerKind
 from kliento.customers.models import (
     ALLOWED_TRANSITIONS,
     Channel,
@@ -49,13 +43,9 @@ from kliento.customers.models import (
     LifecycleStage,
 )
 from kliento.customers.normalize import format_phone
-from kliento.customers.panels import panels_for
-from kliento.customers.selectors import access_company, access_contact, company_totals, transitions_of
+from kliento.customers.selectors import access_contact, company_totals, transitions_of
 
-CONTACT = CustomField.Entity.CONTACT
-COMPANY = CustomField.Entity.COMPANY
 COMPANY_CONTACTS_SHOWN = 50
-HISTORY_SHOWN = 100
 # Consent given by hand; the other methods are recorded by forms, imports and unsubscribe links.
 MANUAL_CONSENT_METHODS = (Consent.Method.VERBAL, Consent.Method.WRITTEN, Consent.Method.FORM)
 
@@ -68,12 +58,12 @@ def organization_region(request: HttpRequest) -> str:
     return request.organization.default_region  # type: ignore[attr-defined]
 
 
-def _form_class(entity: str) -> type[CustomerForm]:
-    return ContactForm if entity == CONTACT else CompanyForm
+def kind_of(record: Contact | Company) -> CustomerKind:
+    return next(kind for kind in CUSTOMER_KINDS.values() if isinstance(record, kind.model))
 
 
-def _url(entity: str, name: str, record: Model, *extra: Any) -> str:
-    return reverse(f"customers:{entity}-{name}", args=[record.pk, *extra])
+def _url(kind: CustomerKind, name: str, record: Contact | Company, *extra: Any) -> str:
+    return reverse(f"customers:{kind.key}-{name}", args=[record.pk, *extra])
 
 
 # One value on a card, shown and edited in place ---------------------------------------------
@@ -123,12 +113,12 @@ def _link(href: str, text: str) -> SafeString | str:
 
 
 def field_display(
-    record: Contact | Company, entity: str, name: str, *, definitions: list[CustomField], region: str
+    record: Contact | Company, kind: CustomerKind, name: str, *, definitions: list[CustomField], region: str
 ) -> FieldDisplay:
     """How a card shows one inline group of a record (the label, the value, where to edit it)."""
     value: str | SafeString = ""
     is_link = is_multiline = False
-    declared = _form_class(entity).declared_fields.get(name)
+    declared = kind.form.declared_fields.get(name)
     label = str(declared.label) if declared is not None else ""
     if name.startswith(CUSTOM_PREFIX):
         definition = next(d for d in definitions if d.key == name[len(CUSTOM_PREFIX) :])
@@ -164,40 +154,54 @@ def field_display(
     else:
         value = getattr(record, name) or ""
     return FieldDisplay(
-        entity=entity,
+        entity=kind.key,
         name=name,
         label=label,
         value=value,
-        edit_url=_url(entity, "inline-edit", record, name),
+        edit_url=_url(kind, "inline-edit", record, name),
         is_link=is_link,
         is_multiline=is_multiline,
     )
 
 
-CONTACT_PROFILE_FIELDS = ("birthday", "preferred_language", "preferred_channel", "source", "address")
-COMPANY_PROFILE_FIELDS = ("website", "email", "phone", "employees", "source", "address")
-
-
-def _profile_fields(request: HttpRequest, record: Contact | Company, entity: str) -> list[FieldDisplay]:
-    definitions = definitions_for(entity)
-    names = list(CONTACT_PROFILE_FIELDS if entity == CONTACT else COMPANY_PROFILE_FIELDS)
-    names += [CUSTOM_PREFIX + definition.key for definition in definitions] + ["description"]
+def _profile_fields(request: HttpRequest, record: Contact | Company) -> list[FieldDisplay]:
+    kind = kind_of(record)
+    definitions = definitions_for(kind.key)
+    names = [
+        *kind.profile_fields,
+        *(CUSTOM_PREFIX + definition.key for definition in definitions),
+        "description",
+    ]
     region = organization_region(request)
-    return [field_display(record, entity, name, definitions=definitions, region=region) for name in names]
+    return [field_display(record, kind, name, definitions=definitions, region=region) for name in names]
 
 
-def _header_fields(request: HttpRequest, record: Contact | Company, entity: str) -> dict[str, FieldDisplay]:
-    names = (
-        ("name", "job_title", "owner", "tags") if entity == CONTACT else ("name", "industry", "owner", "tags")
-    )
+def card_header(request: HttpRequest, record: Contact | Company) -> dict[str, Any]:
+    """What a customer's card (customers/card.html) adds to core's frame: its inline-editable
+    header values, its initials, the line under its name and the words of its trash button."""
+    kind = kind_of(record)
     region = organization_region(request)
-    return {name: field_display(record, entity, name, definitions=[], region=region) for name in names}
+    return {
+        "header": {
+            name: field_display(record, kind, name, definitions=[], region=region)
+            for name in kind.header_fields
+        },
+        "initials": kind.initials(record),
+        "subtitle_template": kind.subtitle_template,
+        "delete_confirm": kind.delete_confirm,
+        "region": region,
+    }
 
 
 # Panels of this app (registered in CustomersConfig.ready()) ----------------------------------
 
 
-def contact_profile_panel(request: HttpRequest, contact: Contact) -> dict[str, Any]:
+def profile_panel(request: HttpRequest, record: Contact | Company) -> dict[str, Any]:
+    return {"fields": _profile_fields(request, record)}
+
+
+def contact_channels_panel(request: HttpRequest, contact: Contact) -> dict[str, Any]:
+    """A contact's profile: its emails and phones above the values every customer has."""
     region = organization_region(request)
     return {
         "emails": list(contact.emails.order_by("-is_primary", "id")),
@@ -205,12 +209,8 @@ def contact_profile_panel(request: HttpRequest, contact: Contact) -> dict[str, A
             (phone, format_phone(phone.number, region))
             for phone in contact.phones.order_by("-is_primary", "id")
         ],
-        "fields": _profile_fields(request, contact, CONTACT),
+        **profile_panel(request, contact),
     }
-
-
-def company_profile_panel(request: HttpRequest, company: Company) -> dict[str, Any]:
-    return {"fields": _profile_fields(request, company, COMPANY)}
 
 
 def consent_panel(request: HttpRequest, contact: Contact) -> dict[str, Any]:
@@ -223,12 +223,11 @@ def consent_panel(request: HttpRequest, contact: Contact) -> dict[str, Any]:
 
 
 def lifecycle_panel(request: HttpRequest, record: Contact | Company) -> dict[str, Any]:
-    entity = CONTACT if isinstance(record, Contact) else COMPANY
     allowed = ALLOWED_TRANSITIONS[record.lifecycle_stage]
     return {
         "transitions": list(transitions_of(record)),
         "stage_targets": [(stage.value, stage.label) for stage in LifecycleStage if stage in allowed],
-        "stage_url": _url(entity, "change-stage", record),
+        "stage_url": _url(kind_of(record), "change-stage", record),
     }
 
 
@@ -248,83 +247,35 @@ def company_contacts_panel(request: HttpRequest, company: Company) -> dict[str, 
     }
 
 
-# Cards ------------------------------------------------------------------------------------
-
-
-def _card_context(request: HttpRequest, record: Contact | Company, entity: str) -> dict[str, Any]:
-    return {
-        "record": record,
-        entity: record,
-        "entity": entity,
-        "region": organization_region(request),
-        "header": _header_fields(request, record, entity),
-        "panels": panels_for(request, entity, record),
-        "history_url": _url(entity, "history", record),
-    }
-
-
-@member_required()
-def contact_detail(request: HttpRequest, contact_id: int) -> HttpResponse:
-    contact = access_contact(member=request.member, contact_id=contact_id)  # type: ignore[attr-defined]
-    return render(request, "customers/contact_detail.html", _card_context(request, contact, CONTACT))
-
-
-@member_required()
-def company_detail(request: HttpRequest, company_id: int) -> HttpResponse:
-    company = access_company(member=request.member, company_id=company_id)  # type: ignore[attr-defined]
-    return render(request, "customers/company_detail.html", _card_context(request, company, COMPANY))
-
-
-def _history(request: HttpRequest, record: Contact | Company) -> HttpResponse:
-    history = readable_entries(history_of(record)[:HISTORY_SHOWN], organization=request.organization)  # type: ignore[attr-defined]
-    return render(request, "core/_history.html", {"history": history})
-
-
-@member_required()
-def contact_history(request: HttpRequest, contact_id: int) -> HttpResponse:
-    contact = access_contact(member=request.member, contact_id=contact_id)  # type: ignore[attr-defined]
-    return _history(request, contact)
-
-
-@member_required()
-def company_history(request: HttpRequest, company_id: int) -> HttpResponse:
-    company = access_company(member=request.member, company_id=company_id)  # type: ignore[attr-defined]
-    return _history(request, company)
+# Trash ------------------------------------------------------------------------------------
 
 
 @member_required(Permission.DELETE_CUSTOMERS)
 @require_POST
-def contact_delete(request: HttpRequest, contact_id: int) -> HttpResponse:
-    contact = access_contact(member=request.member, contact_id=contact_id)  # type: ignore[attr-defined]
-    services.delete_customer(customer=contact, member=request.member)  # type: ignore[attr-defined]
+def delete(request: HttpRequest, kind: str, record_id: int) -> HttpResponse:
+    customer_kind = CUSTOMER_KINDS[kind]
+    member = request.member  # type: ignore[attr-defined]
+    record = customer_kind.access(member=member, record_id=record_id)
+    services.delete_customer(customer=record, member=member)
     messages.success(
-        request, _("%(name)s was moved to the trash, where it can be restored.") % {"name": contact}
+        request, _("%(name)s was moved to the trash, where it can be restored.") % {"name": record}
     )
-    return redirect("customers:contact-list")
-
-
-@member_required(Permission.DELETE_CUSTOMERS)
-@require_POST
-def company_delete(request: HttpRequest, company_id: int) -> HttpResponse:
-    company = access_company(member=request.member, company_id=company_id)  # type: ignore[attr-defined]
-    services.delete_customer(customer=company, member=request.member)  # type: ignore[attr-defined]
-    messages.success(
-        request, _("%(name)s was moved to the trash, where it can be restored.") % {"name": company}
-    )
-    return redirect("customers:company-list")
+    return redirect(f"customers:{kind}-list")
 
 
 # Inline editing ---------------------------------------------------------------------------
 
 
-def _inline_edit(request: HttpRequest, record: Contact | Company, entity: str, group: str) -> HttpResponse:
+@member_required(Permission.EDIT_CUSTOMERS)
+def inline_edit(request: HttpRequest, kind: str, record_id: int, field: str) -> HttpResponse:
+    customer_kind = CUSTOMER_KINDS[kind]
     member = request.member  # type: ignore[attr-defined]
-    definitions = definitions_for(entity)
-    form_class = _form_class(entity)
-    names = form_class.inline_fields(group, definitions)
+    record = customer_kind.access(member=member, record_id=record_id, write=True)
+    definitions = definitions_for(kind)
+    names = customer_kind.form.inline_fields(field, definitions)
     region = organization_region(request)
-    display = field_display(record, entity, group, definitions=definitions, region=region)
-    context: dict[str, Any] = {"field": display, "record": record, "entity": entity}
+    display = field_display(record, customer_kind, field, definitions=definitions, region=region)
+    context: dict[str, Any] = {"field": display, "record": record, "entity": kind}
     kwargs = {
         "member": member,
         "definitions": definitions,
@@ -336,14 +287,13 @@ def _inline_edit(request: HttpRequest, record: Contact | Company, entity: str, g
         if "display" in request.GET:
             display.focus = True
             return render(request, "customers/_field_display.html", context)
-        form = _inline_form(form_class(**kwargs))
+        form = _inline_form(customer_kind.form(**kwargs))
         return render(request, "customers/_field_form.html", {**context, "form": form})
-    form = _inline_form(form_class(request.POST, **kwargs))
+    form = _inline_form(customer_kind.form(request.POST, **kwargs))
     if form.is_valid():
-        update = services.update_contact if entity == CONTACT else services.update_company
         try:
-            record = update(  # type: ignore[operator]
-                **{entity: record},
+            record = customer_kind.update(
+                record=record,
                 member=member,
                 data=form.service_data(),
                 expected_version=expected_version(form),
@@ -354,8 +304,8 @@ def _inline_edit(request: HttpRequest, record: Contact | Company, entity: str, g
             apply_service_error(form, error)
         else:
             if not is_htmx(request):
-                return redirect(_url(entity, "detail", record))
-            display = field_display(record, entity, group, definitions=definitions, region=region)
+                return redirect(_url(customer_kind, "detail", record))
+            display = field_display(record, customer_kind, field, definitions=definitions, region=region)
             display.focus = True
             return render(request, "customers/_field_display.html", {**context, "field": display})
     return render(request, "customers/_field_form.html", {**context, "form": form}, status=400)
@@ -373,22 +323,14 @@ def _inline_form(form: CustomerForm) -> CustomerForm:
     return form
 
 
-@member_required(Permission.EDIT_CUSTOMERS)
-def contact_inline_edit(request: HttpRequest, contact_id: int, field: str) -> HttpResponse:
-    contact = access_contact(member=request.member, contact_id=contact_id, write=True)  # type: ignore[attr-defined]
-    return _inline_edit(request, contact, CONTACT, field)
-
-
-@member_required(Permission.EDIT_CUSTOMERS)
-def company_inline_edit(request: HttpRequest, company_id: int, field: str) -> HttpResponse:
-    company = access_company(member=request.member, company_id=company_id, write=True)  # type: ignore[attr-defined]
-    return _inline_edit(request, company, COMPANY, field)
-
-
 # Lifecycle and consent ----------------------------------------------------------------------
 
 
-def _change_stage(request: HttpRequest, record: Contact | Company, entity: str) -> HttpResponse:
+@member_required(Permission.EDIT_CUSTOMERS)
+@require_POST
+def change_stage(request: HttpRequest, kind: str, record_id: int) -> HttpResponse:
+    customer_kind = CUSTOMER_KINDS[kind]
+    record = customer_kind.access(member=request.member, record_id=record_id, write=True)  # type: ignore[attr-defined]
     reason, to_stage = request.POST.get("reason", ""), request.POST.get("to_stage", "")
     error, status = "", 200
     try:
@@ -412,31 +354,17 @@ def _change_stage(request: HttpRequest, record: Contact | Company, entity: str) 
             messages.success(
                 request, _("Stage changed to %(stage)s.") % {"stage": record.get_lifecycle_stage_display()}
             )
-        return redirect(_url(entity, "detail", record))
+        return redirect(_url(customer_kind, "detail", record))
     context = {
         "record": record,
-        entity: record,
-        "entity": entity,
+        kind: record,
+        "entity": kind,
         **lifecycle_panel(request, record),
         "stage_error": error,
         "reason": reason if error else "",
         "swap_stage_badge": not error,
     }
     return render(request, "customers/_panel_lifecycle.html", context, status=status)
-
-
-@member_required(Permission.EDIT_CUSTOMERS)
-@require_POST
-def contact_change_stage(request: HttpRequest, contact_id: int) -> HttpResponse:
-    contact = access_contact(member=request.member, contact_id=contact_id, write=True)  # type: ignore[attr-defined]
-    return _change_stage(request, contact, CONTACT)
-
-
-@member_required(Permission.EDIT_CUSTOMERS)
-@require_POST
-def company_change_stage(request: HttpRequest, company_id: int) -> HttpResponse:
-    company = access_company(member=request.member, company_id=company_id, write=True)  # type: ignore[attr-defined]
-    return _change_stage(request, company, COMPANY)
 
 
 @member_required(Permission.EDIT_CUSTOMERS)

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kliento.core.errors import DomainError, StaleRecord
@@ -19,19 +20,13 @@ from kliento.core.permissions import Permission
 from kliento.core.views import member_required
 from kliento.customers import services
 from kliento.customers.custom_fields import definitions_for
-from kliento.customers.forms import (
-    CompanyForm,
-    ContactForm,
-    CustomerForm,
-    Rows,
-    apply_rows_action,
-    apply_service_error,
-)
+from kliento.customers.forms import CustomerForm, Rows, apply_rows_action, apply_service_error
+from kliento.customers.kinds import COMPANY, CONTACT, CUSTOMER_KINDS, CustomerKind
 from kliento.customers.models import Company, Contact
 from kliento.customers.normalize import example_phone, normalize_email, normalize_phone
 from kliento.customers.search import names_starting_with
-from kliento.customers.selectors import access_company, access_contact
-from kliento.customers.views.cards import COMPANY, CONTACT, is_htmx, organization_region
+from kliento.customers.selectors import access_contact
+from kliento.customers.views.cards import is_htmx, organization_region
 
 SUGGESTIONS_SHOWN = 8  # companies offered as one types a name
 
@@ -135,7 +130,7 @@ def _render_contact_form(
     context = {
         "form": form,
         **_phone_hints(organization_region(request)),
-        "contact": contact,
+        **_form_page_context(CONTACT, contact),
         "emails": rows["emails"],
         "phones": rows["phones"],
         "company": _picked_company(request, form["company"].value()),
@@ -168,35 +163,62 @@ def _dry_run(save: Callable[[], Any]) -> None:
         pass
 
 
-def _save_contact(member: Any, contact: Contact | None, data: dict[str, Any], version: str | None) -> Contact:
-    if contact is None:
-        return services.create_contact(member=member, data=data)
-    return services.update_contact(contact=contact, member=member, data=data, expected_version=version)
+def _save(kind: CustomerKind, member: Any, record: Any, data: dict[str, Any], version: str | None) -> Any:
+    if record is None:
+        return kind.create(member=member, data=data)
+    return kind.update(record=record, member=member, data=data, expected_version=version)
+
+
+def _saved(request: HttpRequest, kind: CustomerKind, record: Any, saved: Any) -> HttpResponse:
+    message = _("%(name)s was added.") if record is None else _("%(name)s was saved.")
+    messages.success(request, message % {"name": saved})
+    return redirect(f"customers:{kind.key}-detail", saved.pk)
+
+
+def _form_page_context(kind: CustomerKind, record: Any) -> dict[str, Any]:
+    """What customer_form.html needs beside the form: the kind, the record and where Cancel goes."""
+    cancel_url = reverse(f"customers:{kind.key}-detail", args=[record.pk]) if record else ""
+    return {
+        "kind": kind,
+        "record": record,
+        kind.key: record,
+        "cancel_url": cancel_url or reverse(f"customers:{kind.key}-list"),
+    }
+
+
+def _form_kwargs(request: HttpRequest, kind: CustomerKind, record: Any) -> dict[str, Any]:
+    return {
+        "member": request.member,  # type: ignore[attr-defined]
+        "definitions": definitions_for(kind.key),
+        "instance": record,
+        "region": organization_region(request),
+    }
 
 
 def _contact_form_page(request: HttpRequest, contact: Contact | None) -> HttpResponse:
+    if request.method == "GET" and is_htmx(request):
+        # The company picker's search box and pick buttons.
+        if "company_search" in request.GET:
+            return _company_suggestions(request)
+        if "company_pick" in request.GET:
+            return _company_widget(request)
     member = request.member  # type: ignore[attr-defined]
     region = organization_region(request)
     heading = str(contact) if contact else ""  # taken before a refused save changes the instance
-    kwargs: dict[str, Any] = {
-        "member": member,
-        "definitions": definitions_for(CONTACT),
-        "instance": contact,
-        "region": region,
-    }
+    kwargs = _form_kwargs(request, CONTACT, contact)
     if request.method != "POST":
         if contact is None and request.GET.get("company", "").isdigit():  # "Add a contact" on a company
             kwargs["initial"] = {"company": int(request.GET["company"])}
-        form = ContactForm(**kwargs)
+        form = CONTACT.form(**kwargs)
         return _render_contact_form(request, form, _contact_rows(contact, region), contact, heading=heading)
     rows = {kind: Rows.from_data(kind, request.POST) for kind in ("emails", "phones")}
     if action := request.POST.get("rows_action", ""):
         # Adding or removing a row is not a save: show the same values again, without errors.
         apply_rows_action(action, rows)
-        form = ContactForm.from_posted(request.POST, **kwargs)
+        form = CONTACT.form.from_posted(request.POST, **kwargs)
         focus = action.split(":")[1] if action.startswith("add:") else ""
         return _render_contact_form(request, form, rows, contact, heading=heading, rows_focus=focus)
-    form = ContactForm(request.POST, **kwargs)
+    form = CONTACT.form(request.POST, **kwargs)
     duplicates: dict[str, Any] = {}
     if not form.is_valid():
         # The rows are checked by the service, which the invalid form never reaches: check them
@@ -222,9 +244,9 @@ def _contact_form_page(request: HttpRequest, contact: Contact | None) -> HttpRes
         version = expected_version(form)
         try:
             if unconfirmed:
-                _dry_run(lambda: _save_contact(member, contact, data, version))  # warn only if it would save
+                _dry_run(lambda: _save(CONTACT, member, contact, data, version))  # warn only if it would save
             else:
-                saved = _save_contact(member, contact, data, version)
+                saved = _save(CONTACT, member, contact, data, version)
         except StaleRecord as error:
             show_conflict(form, error, contact)
             duplicates = {}
@@ -233,9 +255,7 @@ def _contact_form_page(request: HttpRequest, contact: Contact | None) -> HttpRes
             duplicates = {}
         else:
             if not unconfirmed:
-                message = _("%(name)s was added.") if contact is None else _("%(name)s was saved.")
-                messages.success(request, message % {"name": saved})
-                return redirect("customers:contact-detail", saved.pk)
+                return _saved(request, CONTACT, contact, saved)
     has_errors = bool(form.errors) or any(r.has_errors for r in rows.values())
     return _render_contact_form(
         request, form, rows, contact, **duplicates, confirming=bool(duplicates.get("duplicate_ids")),
@@ -243,62 +263,36 @@ def _contact_form_page(request: HttpRequest, contact: Contact | None) -> HttpRes
     )  # fmt: skip
 
 
-@member_required(Permission.EDIT_CUSTOMERS)
-def contact_create(request: HttpRequest) -> HttpResponse:
-    if request.method == "GET" and is_htmx(request):
-        # The company picker's search box and pick buttons (shared by the create and edit pages).
-        if "company_search" in request.GET:
-            return _company_suggestions(request)
-        if "company_pick" in request.GET:
-            return _company_widget(request)
-    return _contact_form_page(request, None)
-
-
-@member_required(Permission.EDIT_CUSTOMERS)
-def contact_edit(request: HttpRequest, contact_id: int) -> HttpResponse:
-    contact = access_contact(member=request.member, contact_id=contact_id, write=True)  # type: ignore[attr-defined]
-    return _contact_form_page(request, contact)
-
-
 def _company_form_page(request: HttpRequest, company: Company | None) -> HttpResponse:
-    member = request.member  # type: ignore[attr-defined]
     heading = str(company) if company else ""  # taken before a refused save changes the instance
-    kwargs = {
-        "member": member,
-        "definitions": definitions_for(COMPANY),
-        "instance": company,
-        "region": organization_region(request),
-    }
-    form = CompanyForm(request.POST if request.method == "POST" else None, **kwargs)
+    form = COMPANY.form(
+        request.POST if request.method == "POST" else None, **_form_kwargs(request, COMPANY, company)
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            if company is None:
-                saved = services.create_company(member=member, data=form.service_data())
-            else:
-                saved = services.update_company(
-                    company=company,
-                    member=member,
-                    data=form.service_data(),
-                    expected_version=expected_version(form),
-                )
+            saved = _save(COMPANY, request.member, company, form.service_data(), expected_version(form))  # type: ignore[attr-defined]
         except StaleRecord as error:
             show_conflict(form, error, company)
         except (ValidationError, DomainError) as error:
             apply_service_error(form, error)
         else:
-            message = _("%(name)s was added.") if company is None else _("%(name)s was saved.")
-            messages.success(request, message % {"name": saved})
-            return redirect("customers:company-detail", saved.pk)
-    context = {"form": form, "company": company, "heading": heading}
+            return _saved(request, COMPANY, company, saved)
+    context = {"form": form, "heading": heading, **_form_page_context(COMPANY, company)}
     return render(request, "customers/company_form.html", context, status=400 if form.errors else 200)
 
 
-@member_required(Permission.EDIT_CUSTOMERS)
-def company_create(request: HttpRequest) -> HttpResponse:
-    return _company_form_page(request, None)
+_FORM_PAGES: dict[str, Callable[[HttpRequest, Any], HttpResponse]] = {
+    CONTACT.key: _contact_form_page,
+    COMPANY.key: _company_form_page,
+}
 
 
 @member_required(Permission.EDIT_CUSTOMERS)
-def company_edit(request: HttpRequest, company_id: int) -> HttpResponse:
-    company = access_company(member=request.member, company_id=company_id, write=True)  # type: ignore[attr-defined]
-    return _company_form_page(request, company)
+def create(request: HttpRequest, kind: str) -> HttpResponse:
+    return _FORM_PAGES[kind](request, None)
+
+
+@member_required(Permission.EDIT_CUSTOMERS)
+def edit(request: HttpRequest, kind: str, record_id: int) -> HttpResponse:
+    record = CUSTOMER_KINDS[kind].access(member=request.member, record_id=record_id, write=True)  # type: ignore[attr-defined]
+    return _FORM_PAGES[kind](request, record)
