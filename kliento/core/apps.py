@@ -11,7 +11,7 @@ class CoreConfig(AppConfig):
         from kliento.core import views
         from kliento.core.history import HistoryField, register_history
         from kliento.core.home import register_home_widget
-        from kliento.core.models import ApiKey, Invitation, Membership, Organization, Team
+        from kliento.core.models import ApiKey, Invitation, Membership, Organization, Tag, Team
         from kliento.core.navigation import NavItem, register_nav_item
         from kliento.core.permissions import Permission
         from kliento.core.services import restore_team
@@ -33,6 +33,7 @@ class CoreConfig(AppConfig):
 
         register_history(Organization)
         register_history(Membership)
+        register_history(Tag)
         register_history(
             Team,
             link="core:team-edit",

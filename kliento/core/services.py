@@ -307,7 +307,7 @@ def set_team_members(*, team: Team, users: list[User], member: Membership) -> Te
     require(member, Permission.MANAGE_TEAMS)
     lock_record(team)
     before = sorted(team.members.values_list("pk", flat=True))
-    team.members.set(users)
+    team.members.set(users, through_defaults={"organization_id": team.organization_id})
     after = sorted(user.pk for user in users)
     if before != after:
         record_change(
