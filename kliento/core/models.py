@@ -239,6 +239,9 @@ class Invitation(TenantModel):
     email = models.EmailField(_("email"))
     role = models.CharField(_("role"), max_length=20, choices=Role, default=Role.SALESPERSON)
     token_hash = models.CharField(max_length=64, unique=True)
+    # What the link's token is derived from with the server's secret key (services.invitation_token),
+    # so that the job sending the email rebuilds it: the task queue never holds the token itself.
+    token_salt = models.CharField(max_length=32, blank=True, editable=False)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
