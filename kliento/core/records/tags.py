@@ -146,15 +146,16 @@ def create_tag(*, name: str, actor: User, organization_id: int, color: str = "#6
 
 def tag_named(name: str, *, actor: User, organization_id: int) -> Tag:
     """The tag of this name, made (and audited) if the organization has none yet. Two requests
-    typing the same new name at once both get the one tag: the second insert meets the unique
-    constraint inside its savepoint, which rolls back only that insert, and reads the first's tag."""
+    typing the same new name at once both get the one tag: the second meets the unique constraint,
+    in validation if the first has committed, else in its insert, which waits for the first; its
+    savepoint rolls back only that attempt, and it reads the first's tag."""
     existing = find_tag(name)
     if existing is not None:
         return existing
     try:
         with transaction.atomic():
             return create_record(Tag(organization_id=organization_id, name=name), actor=actor)
-    except IntegrityError:
+    except (IntegrityError, ValidationError):
         tag = find_tag(name)
         if tag is None:  # not the name's constraint that refused: a real error
             raise
