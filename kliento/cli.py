@@ -160,25 +160,26 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_createuser(args: argparse.Namespace) -> int:
     _setup_django()
-    from kliento.core.errors import DomainError
-    from kliento.core.models import Membership, Organization
-    from kliento.core.services import create_user
-    from kliento.core.tenancy import active_organization
+    from django.db import transaction
 
+    from kliento.core.errors import DomainError
+    from kliento.core.models import Organization
+    from kliento.core.services import add_member, create_user
+
+    organization = Organization.objects.filter(slug=args.org).first() if args.org else None
+    if args.org and organization is None:  # checked first: a refusal leaves no user behind
+        print(f"kliento: no organization {args.org!r}", file=sys.stderr)
+        return 2
     email = _ask("Email: ", args.email)
     password = _ask("Password: ", args.password, secret=True)
     try:
-        user = create_user(email=email, password=password, full_name=args.name or "")
+        with transaction.atomic():
+            user = create_user(email=email, password=password, full_name=args.name or "")
+            if organization is not None:
+                add_member(organization=organization, user=user, role=args.role)
     except DomainError as error:
         print(f"kliento: {error.message}", file=sys.stderr)
         return 2
-    if args.org:
-        organization = Organization.objects.filter(slug=args.org).first()
-        if organization is None:
-            print(f"kliento: no organization {args.org!r}", file=sys.stderr)
-            return 2
-        with active_organization(organization.pk):
-            Membership.objects.create(organization=organization, user=user, role=args.role)
     print(f"Created user {user.email}.")
     return 0
 

@@ -56,6 +56,10 @@ class TeamFactory(TenantFactory):
     name = factory.Sequence(lambda n: f"Team {n}")
 
 
+def add_team_members(team: Team, *users: User) -> None:
+    team.members.add(*users, through_defaults={"organization_id": team.organization_id})
+
+
 class ApiKeyFactory(TenantFactory):
     class Meta:
         model = ApiKey

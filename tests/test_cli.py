@@ -1,7 +1,7 @@
 import pytest
 
 from kliento.cli import main
-from kliento.core.models import ApiKey, Membership, Organization, User
+from kliento.core.models import ApiKey, AuditEntry, Membership, Organization, User
 from kliento.core.services import authenticate_api_key
 
 
@@ -72,3 +72,17 @@ def test_help_explains_each_command(capsys):
     out = capsys.readouterr().out
     for command in ("init", "serve", "worker", "demo", "createuser", "org create", "apikey create"):
         assert command in out
+
+
+def test_createuser_with_an_organization_audits_the_new_membership(alice, capsys):
+    assert main(["createuser", "--email", "dan@acme.test", "--password", "x" * 12, "--org", "acme"]) == 0
+
+    membership = Membership.objects.get(user__email="dan@acme.test")
+    entry = AuditEntry.objects.get(record_type="core.membership", record_id=membership.pk)
+    assert (entry.action, entry.changes["role"]) == ("create", [None, "salesperson"])
+
+
+def test_createuser_for_an_unknown_organization_creates_no_user(db, capsys):
+    assert main(["createuser", "--email", "dan@acme.test", "--password", "x" * 12, "--org", "nowhere"]) == 2
+
+    assert User.objects.filter(email="dan@acme.test").exists() is False

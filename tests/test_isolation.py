@@ -9,7 +9,7 @@ from django.test import Client
 from kliento.core.audit import field_values
 from kliento.core.permissions import Role
 from kliento.core.services import create_api_key
-from kliento.core.tenancy import TenantModel
+from kliento.core.tenancy import TenantKeyedModel
 from tests.isolation import load_cases
 
 CASES = load_cases()
@@ -33,7 +33,7 @@ def _snapshot(record):
 
 
 def test_every_tenant_model_has_an_isolation_case():
-    tenant_models = {model._meta.label for model in apps.get_models() if issubclass(model, TenantModel)}
+    tenant_models = {model._meta.label for model in apps.get_models() if issubclass(model, TenantKeyedModel)}
 
     assert tenant_models - set(CASES) == set()
 

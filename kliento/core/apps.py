@@ -11,7 +11,7 @@ class CoreConfig(AppConfig):
         from kliento.core import views
         from kliento.core.history import HistoryField, register_history
         from kliento.core.home import register_home_widget
-        from kliento.core.models import ApiKey, Invitation, Membership, Organization, Team
+        from kliento.core.models import ApiKey, Invitation, Membership, Organization, Tag, Team, User
         from kliento.core.navigation import NavItem, register_nav_item
         from kliento.core.permissions import Permission
         from kliento.core.services import restore_team
@@ -33,6 +33,17 @@ class CoreConfig(AppConfig):
 
         register_history(Organization)
         register_history(Membership)
+        register_history(Tag)
+        register_history(
+            User,
+            hidden={"last_login", "is_superuser", "is_staff", "date_joined"},
+            # A change of password is said, never shown: neither the password nor its hash is stored.
+            fields={
+                "password": HistoryField(
+                    label=_("Password"), note=True, format=lambda value, _context: _("Changed")
+                )
+            },
+        )
         register_history(
             Team,
             link="core:team-edit",
@@ -44,7 +55,7 @@ class CoreConfig(AppConfig):
         register_history(ApiKey, hidden={"prefix", "key_hash"})
         register_history(
             Invitation,
-            hidden={"token_hash"},
+            hidden={"token_hash", "token_salt"},
             fields={
                 "expires_at": HistoryField(label=_("Expires")),
                 "accepted_at": HistoryField(label=_("Accepted")),

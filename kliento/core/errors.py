@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 
 class DomainError(Exception):
@@ -19,10 +19,16 @@ class DomainError(Exception):
         self.field = field
 
 
-class NotAllowed(DomainError):
-    """The member's role does not allow this action (the API answers 403)."""
+class NotAllowed(PermissionDenied):
+    """The member's role does not allow this action: not a rule the request could satisfy by
+    changing its data, so it is no DomainError, and no `except DomainError` shows it as a form
+    error. Pages answer 403 (Django's PermissionDenied), the API a 403 problem."""
 
     status_code = 403
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 class InvalidInput(DomainError):

@@ -16,7 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kliento.core.permissions import Permission, Role, role_can
-from kliento.core.tenancy import SoftDeleteModel, TenantManager, TenantModel, TenantQuerySet
+from kliento.core.tenancy import (
+    SoftDeleteModel,
+    TenantKeyedModel,
+    TenantManager,
+    TenantModel,
+    TenantQuerySet,
+)
 
 TIME_ZONE_CHOICES = [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
 LANGUAGE_CHOICES = settings.LANGUAGES
@@ -158,7 +164,7 @@ class Membership(TenantModel):
     def team_member_ids(self) -> set[int]:
         """This member's user id and those of everyone in the teams they belong to or manage."""
         teams = Team.objects.filter(Q(members=self.user) | Q(manager=self.user))
-        ids = set(Team.members.through.objects.filter(team__in=teams).values_list("user_id", flat=True))
+        ids = set(TeamMember.objects.filter(team__in=teams).values_list("user_id", flat=True))
         ids.update(teams.exclude(manager=None).values_list("manager_id", flat=True))
         ids.add(self.user_id)
         return ids
@@ -176,7 +182,9 @@ class Team(TenantModel, SoftDeleteModel):
         related_name="managed_teams",
         verbose_name=_("manager"),
     )
-    members = models.ManyToManyField(User, related_name="teams", blank=True, verbose_name=_("members"))
+    members = models.ManyToManyField(
+        User, through="TeamMember", related_name="teams", blank=True, verbose_name=_("members")
+    )
 
     with_trash = TenantManager.from_queryset(TenantQuerySet)(include_trash=True)
 
@@ -193,12 +201,47 @@ class Team(TenantModel, SoftDeleteModel):
         return self.name
 
 
+class TeamMember(TenantKeyedModel):
+    """A user in a team; changes are audited on the team (see services.set_team_members)."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("team member")
+        verbose_name_plural = _("team members")
+        indexes = [models.Index(fields=["organization", "user"], name="teammember_org_user")]
+        constraints = [models.UniqueConstraint(fields=["team", "user"], name="teammember_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.team_id}: {self.user_id}"
+
+
+class Tag(TenantModel):
+    """A label any kind of record may carry, shared by all kinds of one organization; records carry
+    it through their kind's link model (core.records.tags.TagLink)."""
+
+    name = models.CharField(_("name"), max_length=60)
+    color = models.CharField(_("color"), max_length=7, default="#6c757d")
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        constraints = [models.UniqueConstraint(fields=["organization", "name"], name="tag_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Invitation(TenantModel):
     """An invitation to join an organization with a role, accepted through an emailed link."""
 
     email = models.EmailField(_("email"))
     role = models.CharField(_("role"), max_length=20, choices=Role, default=Role.SALESPERSON)
     token_hash = models.CharField(max_length=64, unique=True)
+    # What the link's token is derived from with the server's secret key (services.invitation_token),
+    # so that the job sending the email rebuilds it: the task queue never holds the token itself.
+    token_salt = models.CharField(max_length=32, blank=True, editable=False)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)

@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F, FilteredRelation, Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -137,18 +138,47 @@ def update_profile(*, user: User, changes: Mapping[str, Any]) -> User:
     user.full_clean(exclude=["password"])
     diff = save_changed_fields(user, before, actor=user)
     if diff:
-        organization_ids = Membership.unscoped.filter(user=user, is_active=True).values_list(
-            "organization_id", flat=True
-        )
-        for organization_id in organization_ids:
-            record_change(
-                user,
-                action=AuditEntry.Action.UPDATE,
-                actor=user,
-                changes=diff,
-                organization_id=organization_id,
-            )
+        _record_user_change(user, diff)
     return user
+
+
+@transaction.atomic
+def change_password(*, user: User, password: str) -> User:
+    """Set a user's password (already validated by the form), audited in each of their
+    organizations without the password or its hash."""
+    lock_record(user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    _record_user_change(user, {"password": [None, "changed"]})
+    return user
+
+
+def _record_user_change(user: User, changes: Mapping[str, Any]) -> None:
+    """A user belongs to no organization: their changes are recorded in each one they are in."""
+    organization_ids = Membership.unscoped.filter(user=user, is_active=True).values_list(
+        "organization_id", flat=True
+    )
+    for organization_id in organization_ids:
+        record_change(
+            user,
+            action=AuditEntry.Action.UPDATE,
+            actor=user,
+            changes=changes,
+            organization_id=organization_id,
+        )
+
+
+@transaction.atomic
+def add_member(*, organization: Organization, user: User, role: str, actor: User | None = None) -> Membership:
+    """Make a user a member of the organization with a role (again, if they had been removed),
+    audited; for operators (the command line), who act outside any organization's roles."""
+    if role not in Role.values:
+        raise DomainError(_("Unknown role."), field="role")
+    with active_organization(organization.pk):
+        membership = Membership.objects.select_for_update().filter(user=user).first()
+        if membership is None:
+            return create_record(Membership(organization=organization, user=user, role=role), actor=actor)
+        return update_record(membership, {"role": role, "is_active": True}, actor=actor)
 
 
 def _lock_owners(organization_id: int) -> int:
@@ -222,21 +252,29 @@ def invite_member(*, email: str, role: str, member: Membership) -> tuple[Invitat
     Invitation.objects.filter(email__iexact=email, accepted_at=None, revoked_at=None).update(
         revoked_at=timezone.now()
     )
-    token = secrets.token_urlsafe(32)
+    salt = secrets.token_hex(16)
+    token = invitation_token(salt)
     invitation = create_record(
         Invitation(
             organization_id=member.organization_id,
             email=email,
             role=role,
             token_hash=_token_hash(token),
+            token_salt=salt,
             expires_at=timezone.now() + INVITATION_LIFETIME,
         ),
         actor=member.user,
     )
     from kliento.core.tasks import send_invitation_email  # the task module imports this one
 
-    transaction.on_commit(lambda: send_invitation_email(invitation.pk, invitation.organization_id, token))
+    # Ids only: the job rebuilds the token, so the queue (Redis, a file) never stores a secret.
+    transaction.on_commit(lambda: send_invitation_email(invitation.pk, invitation.organization_id))
     return invitation, token
+
+
+def invitation_token(salt: str) -> str:
+    """An invitation link's token: neither the database nor the task queue alone can make it."""
+    return salted_hmac("kliento.core.invitation", salt, algorithm="sha256").hexdigest()
 
 
 def pending_invitation(token: str) -> Invitation | None:
@@ -307,7 +345,7 @@ def set_team_members(*, team: Team, users: list[User], member: Membership) -> Te
     require(member, Permission.MANAGE_TEAMS)
     lock_record(team)
     before = sorted(team.members.values_list("pk", flat=True))
-    team.members.set(users)
+    team.members.set(users, through_defaults={"organization_id": team.organization_id})
     after = sorted(user.pk for user in users)
     if before != after:
         record_change(

@@ -126,18 +126,12 @@ class TenantManager(models.Manager):
 TenantModelManager = TenantManager.from_queryset(TenantQuerySet)
 
 
-class TenantModel(models.Model):
-    """A row that belongs to one organization, with who created and last changed it."""
+class TenantKeyedModel(models.Model):
+    """A row that belongs to one organization and nothing more: a link between two records (a tag on
+    a contact, a user in a team), whose history is kept on the records it links. Carrying the
+    organization lets every query of it be scoped, and lets the tables be sharded by organization."""
 
     organization = models.ForeignKey("core.Organization", on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
-    created_by = models.ForeignKey(
-        "core.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
-    )
-    updated_by = models.ForeignKey(
-        "core.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
-    )
 
     objects = TenantModelManager()
     # For the framework only (migrations, cascades, sign-in before an organization is chosen).
@@ -150,6 +144,22 @@ class TenantModel(models.Model):
         if self.organization_id is None:
             self.organization_id = require_active_organization_id()
         super().save(*args, **kwargs)
+
+
+class TenantModel(TenantKeyedModel):
+    """A row that belongs to one organization, with who created and last changed it."""
+
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        "core.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    updated_by = models.ForeignKey(
+        "core.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+
+    class Meta:
+        abstract = True
 
 
 class SoftDeleteModel(models.Model):

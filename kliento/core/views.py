@@ -8,12 +8,12 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -56,10 +56,7 @@ def member_required(permission: Permission | None = None) -> Callable[[View], Vi
                 return render(request, "core/no_organization.html", status=403)
             if permission is not None and not member.can(permission):
                 raise PermissionDenied
-            try:
-                return view(request, *args, **kwargs)
-            except NotAllowed as error:
-                raise PermissionDenied(str(error)) from error
+            return view(request, *args, **kwargs)  # a service's NotAllowed is a PermissionDenied: 403
 
         return wrapper
 
@@ -176,9 +173,10 @@ class PasswordChange(auth_views.PasswordChangeView):
     success_url = reverse_lazy("core:profile")
 
     def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
-        response = super().form_valid(form)
+        services.change_password(user=form.user, password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(self.request, form.user)  # the session stays signed in
         messages.success(self.request, _("Your password was changed."))
-        return response
+        return HttpResponseRedirect(self.get_success_url())
 
 
 @login_required
@@ -266,7 +264,7 @@ def member_change_role(request: HttpRequest, membership_id: int) -> HttpResponse
     if form.is_valid():
         try:
             services.change_member_role(membership=membership, role=form.cleaned_data["role"], member=member)
-        except DomainError as error:
+        except (DomainError, NotAllowed) as error:  # the page offers every role: say why, on the page
             messages.error(request, error.message)
         else:
             messages.success(
@@ -284,7 +282,7 @@ def member_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
     membership = selectors.access_membership(member=member, membership_id=membership_id)
     try:
         services.remove_member(membership=membership, member=member)
-    except DomainError as error:
+    except (DomainError, NotAllowed) as error:
         messages.error(request, error.message)
     else:
         messages.success(

@@ -14,7 +14,7 @@ class CustomersConfig(AppConfig):
         from kliento.core.permissions import Permission
         from kliento.core.trash import register_trashable
         from kliento.customers.custom_fields import forget_definitions
-        from kliento.customers.models import Company, Contact, CustomField
+        from kliento.customers.models import Company, CompanyTag, Contact, ContactTag, CustomField
         from kliento.customers.services import restore_customer
 
         post_save.connect(forget_definitions, sender=CustomField, dispatch_uid="forget_custom_fields_saved")
@@ -34,6 +34,7 @@ class CustomersConfig(AppConfig):
                 edit_permission=Permission.EDIT_CUSTOMERS,
                 delete_permission=Permission.DELETE_CUSTOMERS,
                 order=10,
+                tag_link=ContactTag,
             )
         )
         register_kind(
@@ -48,6 +49,7 @@ class CustomersConfig(AppConfig):
                 edit_permission=Permission.EDIT_CUSTOMERS,
                 delete_permission=Permission.DELETE_CUSTOMERS,
                 order=20,
+                tag_link=CompanyTag,
             )
         )
 

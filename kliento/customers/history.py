@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from kliento.core.history import ChangeLine, HistoryContext, HistoryField, register_history
 from kliento.customers.custom_fields import definitions_for, display_value
 from kliento.customers.forms_lists import BULK_ACTIONS
-from kliento.customers.models import Channel, Company, Consent, Contact, CustomField, SavedView, Tag
+from kliento.customers.models import Channel, Company, Consent, Contact, CustomField, SavedView
 from kliento.customers.normalize import format_phone
 
 # Kept by the services for search and sorting: not something a person changed.
@@ -97,6 +97,5 @@ def register() -> None:
             link=link,
             visible=_visible_customers(model),
         )
-    register_history(Tag)
     register_history(CustomField, hidden={"position"})
     register_history(SavedView, hidden={"query", "columns"})

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from kliento.core.models import LANGUAGE_CHOICES, User
+from kliento.core.models import Tag as Tag  # in core since any kind may carry tags; named here too
+from kliento.core.records.tags import TagLink
 from kliento.core.tenancy import SoftDeleteModel, TenantManager, TenantModel, TenantQuerySet
 
 NAME_MAX = 150
@@ -49,19 +51,6 @@ class Source(models.TextChoices):
     PARTNER = "partner", _("Partner")
     IMPORT = "import", _("Import")
     OTHER = "other", _("Other")
-
-
-class Tag(TenantModel):
-    name = models.CharField(_("name"), max_length=60)
-    color = models.CharField(_("color"), max_length=7, default="#6c757d")
-
-    class Meta:
-        verbose_name = _("tag")
-        verbose_name_plural = _("tags")
-        constraints = [models.UniqueConstraint(fields=["organization", "name"], name="tag_unique_name")]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class CustomerQuerySet(TenantQuerySet):
@@ -115,7 +104,9 @@ class Company(Customer):
     employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
-    tags = models.ManyToManyField(Tag, related_name="companies", blank=True, verbose_name=_("tags"))
+    tags = models.ManyToManyField(
+        "core.Tag", through="CompanyTag", related_name="+", blank=True, verbose_name=_("tags")
+    )
 
     class Meta:
         verbose_name = _("company")
@@ -154,7 +145,9 @@ class Contact(Customer):
     # The primary email and phone, copied from their rows for lists and the duplicate check.
     email = models.CharField(_("email"), max_length=254, blank=True, editable=False)
     phone = models.CharField(_("phone"), max_length=20, blank=True, editable=False)
-    tags = models.ManyToManyField(Tag, related_name="contacts", blank=True, verbose_name=_("tags"))
+    tags = models.ManyToManyField(
+        "core.Tag", through="ContactTag", related_name="+", blank=True, verbose_name=_("tags")
+    )
 
     class Meta:
         verbose_name = _("contact")
@@ -179,6 +172,32 @@ class Contact(Customer):
     @property
     def full_name(self) -> str:
         return display_name(self.first_name, self.last_name)
+
+
+class ContactTag(TagLink):
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="tag_links")
+
+    class Meta(TagLink.Meta):
+        verbose_name = _("tag of a contact")
+        verbose_name_plural = _("tags of contacts")
+        indexes = [models.Index(fields=["organization", "tag", "contact"], name="contacttag_org_tag")]
+        constraints = [models.UniqueConstraint(fields=["contact", "tag"], name="contacttag_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.contact_id}: {self.tag_id}"
+
+
+class CompanyTag(TagLink):
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="tag_links")
+
+    class Meta(TagLink.Meta):
+        verbose_name = _("tag of a company")
+        verbose_name_plural = _("tags of companies")
+        indexes = [models.Index(fields=["organization", "tag", "company"], name="companytag_org_tag")]
+        constraints = [models.UniqueConstraint(fields=["company", "tag"], name="companytag_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.company_id}: {self.tag_id}"
 
 
 def _is_cjk(text: str) -> bool:

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from kliento.core.json_fields import JSONKeyText
 from kliento.core.models import MAX_ID, Membership, Team
 from kliento.core.permissions import Permission
+from kliento.core.records import tags as record_tags
 from kliento.core.text import text_errors
 from kliento.customers.custom_fields import coerce_value, definitions_for
 from kliento.customers.models import (
@@ -204,7 +205,7 @@ def filtered_customers(query: ListQuery, *, member: Membership) -> tuple[QuerySe
     if query.source:
         queryset = queryset.filter(source__in=query.source)
     for tag in query.tag:
-        queryset = queryset.filter(tags__name__iexact=tag)
+        queryset = record_tags.tagged(queryset, tag)
     if query.company is not None and query.entity == CustomField.Entity.CONTACT:
         queryset = queryset.filter(company_id=query.company)
     if query.created_from:
@@ -268,19 +269,8 @@ def _holding_choices(queryset: QuerySet, key: str, choices: list[str]) -> QueryS
 
 
 def tags_of_page(model: type[Contact | Company], ids: list[int]) -> dict[int, list[tuple[str, str]]]:
-    """The (name, colour) of each record's tags, by name, for a page of rows in one query: lighter
-    than prefetch_related, which builds a queryset per row. The link table has no organization of
-    its own: the ids must come from the member's visible rows."""
-    link = "contact_id" if model is Contact else "company_id"
-    pairs = (
-        model.tags.through.objects.filter(**{f"{link}__in": ids})
-        .order_by("tag__name")
-        .values_list(link, "tag__name", "tag__color")
-    )
-    tags: dict[int, list[tuple[str, str]]] = {record_id: [] for record_id in ids}
-    for record_id, name, color in pairs:
-        tags[record_id].append((name, color))
-    return tags
+    """The (name, colour) of each record's tags, by name, for a page of rows in one query."""
+    return record_tags.tags_of_page(model, ids)
 
 
 def access_contact(*, member: Membership, contact_id: int, write: bool = False) -> Contact:

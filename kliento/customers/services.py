@@ -22,10 +22,8 @@ from kliento.core.audit import (
     column_values,
     create_record,
     lock_record,
-    lock_records,
     move_to_trash,
     record_change,
-    record_changes_in_bulk,
     restore_from_trash,
     save_changed_fields,
 )
@@ -33,6 +31,7 @@ from kliento.core.countries import is_country
 from kliento.core.errors import DomainError, collect_errors
 from kliento.core.models import MAX_ID, AuditEntry, Membership, Organization, User
 from kliento.core.permissions import Permission
+from kliento.core.records import tags as record_tags
 from kliento.core.records.kinds import kind_of_model
 from kliento.core.services import require
 from kliento.core.tenancy import active_api_key_id
@@ -59,6 +58,7 @@ from kliento.customers.models import (
 )
 from kliento.customers.normalize import digits_of, normalize_email, normalize_phone, reversed_digits
 from kliento.customers.search import cjk_grams
+from kliento.customers.tasks import refresh_company_contacts
 
 CONTACT_FIELDS = {
     "first_name", "last_name", "company_id", "job_title", "birthday", "preferred_language",
@@ -72,6 +72,7 @@ COMPANY_FIELDS = {
 MAX_EMAILS = MAX_PHONES = 10
 # Lists a change may replace beside the tags: a contact's emails and phones.
 _CHANNEL_LISTS: dict[type[Contact | Company], set[str]] = {Contact: {"emails", "phones"}, Company: set()}
+REFRESH_BATCH = 500
 
 
 def _organization(member: Membership) -> Organization:
@@ -250,7 +251,7 @@ def _record_new_customer(
     create_record(customer, actor=member.user, related=related, checked=checked)
     store_unique_values(customer, definitions_for(kind_of_model(type(customer)).key))
     if tags:
-        customer.tags.set(tags)
+        record_tags.set_tags(customer, tags, actor=member.user)
     link = {"contact": customer} if isinstance(customer, Contact) else {"company": customer}
     LifecycleTransition.objects.create(
         organization_id=customer.organization_id,
@@ -491,20 +492,29 @@ def update_company(
     company.full_clean(exclude=["tags"])
     _record_update(company, before, changes, member=member)
     if company.name != old_name:
-        _refresh_contacts_of(company)
+        # A company may have many contacts: their search text follows in a job, not in this request.
+        transaction.on_commit(
+            lambda: refresh_company_contacts(company_id=company.pk, organization_id=company.organization_id)
+        )
     return company
 
 
-def _refresh_contacts_of(company: Company) -> None:
-    """Contacts find their company by its name: keep their search text current after a rename."""
-    for contact in Contact.objects.filter(company=company).prefetch_related("emails", "phones"):
-        contact.company = company
+def refresh_contacts_of(*, company_id: int, after_id: int = 0) -> int | None:
+    """Write again the search text of the company's contacts, which holds its name, a batch at a
+    time: one UPDATE per batch, never a save per contact. Returns the last id written, or None
+    when every contact is done."""
+    contacts = list(
+        Contact.objects.filter(company_id=company_id, pk__gt=after_id)
+        .select_related("company")
+        .prefetch_related("emails", "phones")
+        .order_by("pk")[:REFRESH_BATCH]
+    )
+    for contact in contacts:
         _refresh_derived(
             contact, [e.email for e in contact.emails.all()], [p.number for p in contact.phones.all()]
         )
-        Contact.objects.filter(pk=contact.pk).update(
-            search_text=contact.search_text, search_grams=contact.search_grams
-        )
+    Contact.objects.bulk_update(contacts, ["search_text", "search_grams"])
+    return contacts[-1].pk if len(contacts) == REFRESH_BATCH else None
 
 
 # Lifecycle ----------------------------------------------------------------------------------
@@ -598,44 +608,25 @@ def has_consent(contact: Contact, channel: str) -> bool:
 
 
 def _tags_named(names: Iterable[str], member: Membership) -> list[Tag]:
-    tags = []
-    for raw in names:
-        name = str(raw).strip()[:60]
-        if not name:
-            continue
-        tag = Tag.objects.filter(name__iexact=name).first()
-        if tag is None:  # typed as a new name: made here, and audited like one made on its own
-            tag = create_record(Tag(organization_id=member.organization_id, name=name), actor=member.user)
-        tags.append(tag)
-    return tags
+    return record_tags.tags_named(names, actor=member.user, organization_id=member.organization_id)
 
 
-@transaction.atomic
 def create_tag(*, member: Membership, name: str, color: str = "#6c757d") -> Tag:
     """A new tag; names are unique in the organization whatever their case."""
     require(member, Permission.EDIT_CUSTOMERS)
-    name = name.strip()
-    if name and Tag.objects.filter(name__iexact=name).exists():
-        raise ValidationError({"name": [_("A tag with this name already exists.")]})
-    tag = Tag(organization_id=member.organization_id, name=name, color=color)
-    return create_record(tag, actor=member.user)
+    return record_tags.create_tag(
+        name=name, color=color, actor=member.user, organization_id=member.organization_id
+    )
 
 
-@transaction.atomic
 def delete_tag(*, member: Membership, tag: Tag) -> None:
     """Delete a tag for good; the customers that carried it lose only the tag."""
     require(member, Permission.DELETE_CUSTOMERS)
-    lock_record(tag)
-    record_change(tag, action=AuditEntry.Action.PURGE, actor=member.user)
-    tag.delete()
+    record_tags.delete_tag(tag=tag, actor=member.user)
 
 
 def _set_tags(record: Contact | Company, names: Iterable[str], member: Membership) -> dict[str, Any]:
-    before = sorted(record.tags.values_list("name", flat=True))
-    tags = _tags_named(names, member)
-    record.tags.set(tags)
-    after = sorted(tag.name for tag in tags)
-    return {"tags": [before, after]} if before != after else {}
+    return record_tags.set_tags(record, names, actor=member.user)
 
 
 # Trash --------------------------------------------------------------------------------------
@@ -698,7 +689,7 @@ def bulk_update_customers(
             _check_owner(value)
             bulk_update_records(model, ids, {"owner_id": value}, actor=member.user)
         elif action in ("add_tag", "remove_tag"):
-            _bulk_tag(model, ids, member=member, name=value, add=action == "add_tag")
+            record_tags.tag_records(model, ids, name=value, add=action == "add_tag", member=member)
         elif action == "change_stage":
             for record in model.objects.filter(pk__in=ids).order_by("pk"):
                 if record.lifecycle_stage != value:
@@ -727,37 +718,6 @@ def bulk_update_customers(
             created_by=member.user,
         )
     return len(ids)
-
-
-def _bulk_tag(
-    model: type[Contact | Company], ids: list[int], *, member: Membership, name: Any, add: bool
-) -> None:
-    """Add a tag to (or take it off) many records at once, with an entry on each one it changed."""
-    tags = _tags_named([name or ""], member)
-    if not tags:
-        raise ValidationError({"value": [_("Name the tag.")]})
-    tag = tags[0]
-    records = lock_records(model, ids)  # before their tags are read: a parallel change waits
-    through = model.tags.through
-    link = "contact_id" if model is Contact else "company_id"
-    names: dict[int, list[str]] = {record_id: [] for record_id in ids}
-    for record_id, tag_name in through.objects.filter(**{f"{link}__in": ids}).values_list(link, "tag__name"):
-        names[record_id].append(tag_name)
-    tagged = {record_id for record_id, carried in names.items() if tag.name in carried}
-    changed = [record for record in records if (record.pk in tagged) != add]
-    if add:
-        through.objects.bulk_create([through(**{link: record.pk}, tag=tag) for record in changed])
-    else:
-        through.objects.filter(tag=tag, **{f"{link}__in": [record.pk for record in changed]}).delete()
-    model._base_manager.filter(pk__in=[record.pk for record in changed]).update(
-        updated_by=member.user, updated_at=timezone.now()
-    )
-    entries = []
-    for record in changed:
-        before = sorted(names[record.pk])
-        after = sorted([*before, tag.name]) if add else [n for n in before if n != tag.name]
-        entries.append((record, {"tags": [before, after]}))
-    record_changes_in_bulk(entries, action=AuditEntry.Action.UPDATE, actor=member.user)
 
 
 # Custom fields and saved views --------------------------------------------------------------

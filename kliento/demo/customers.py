@@ -32,10 +32,12 @@ from kliento.customers.custom_fields import rebuild_unique_values
 from kliento.customers.models import (
     Channel,
     Company,
+    CompanyTag,
     Consent,
     Contact,
     ContactEmail,
     ContactPhone,
+    ContactTag,
     Customer,
     CustomField,
     LifecycleStage,
@@ -171,9 +173,9 @@ class Rows:
     """One batch of rows, by table."""
 
     companies: list[tuple[Any, ...]] = field(default_factory=list)
-    company_tags: list[tuple[int, int]] = field(default_factory=list)
+    company_tags: list[tuple[int, int, int]] = field(default_factory=list)
     contacts: list[tuple[Any, ...]] = field(default_factory=list)
-    contact_tags: list[tuple[int, int]] = field(default_factory=list)
+    contact_tags: list[tuple[int, int, int]] = field(default_factory=list)
     emails: list[tuple[Any, ...]] = field(default_factory=list)
     phones: list[tuple[Any, ...]] = field(default_factory=list)
     consents: list[tuple[Any, ...]] = field(default_factory=list)
@@ -359,13 +361,13 @@ def _company(plan: Plan, ordinal: int, rng: random.Random, company_id: int, rows
         rng.choice(locales.INDUSTRIES), rng.randint(*EMPLOYEE_BANDS[band]), email, phone,
     ))  # fmt: skip
     if rng.random() < 0.3:
-        rows.company_tags.append((company_id, plan.tag_ids[rng.choice(COMPANY_TAGS)]))
+        rows.company_tags.append((plan.organization_id, company_id, plan.tag_ids[rng.choice(COMPANY_TAGS)]))
     _add_transitions(rows, plan, rng, moves, owner_id, name, company_id=company_id)
 
 
 def _write_companies(writer: BulkWriter, rows: Rows) -> None:
     writer.insert(Company, COMPANY_COLUMNS, rows.companies)
-    writer.insert(Company.tags.through, ("company_id", "tag_id"), rows.company_tags)
+    writer.insert(CompanyTag, ("organization_id", "company_id", "tag_id"), rows.company_tags)
     writer.insert(LifecycleTransition, TRANSITION_COLUMNS, rows.transitions)
     writer.insert(AuditEntry, AUDIT_COLUMNS, rows.audit)
 
@@ -494,7 +496,7 @@ def _contact(plan: Plan, ordinal: int, rng: random.Random, contact_id: int, rows
     tags = {plan.contact_tags(rng) for _ in range(TAG_COUNTS(rng))}
     if stage == LifecycleStage.LOYAL and rng.random() < 0.3:
         tags.add(plan.tag_ids["VIP"])
-    rows.contact_tags += [(contact_id, tag_id) for tag_id in sorted(tags)]
+    rows.contact_tags += [(org, contact_id, tag_id) for tag_id in sorted(tags)]
     _add_transitions(
         rows, plan, rng, moves, owner_id, display_name(name.first_name, name.last_name), contact_id=contact_id
     )
@@ -516,7 +518,7 @@ def _write_contacts(writer: BulkWriter, rows: Rows) -> None:
     writer.insert(Contact, CONTACT_COLUMNS, rows.contacts)
     writer.insert(ContactEmail, EMAIL_COLUMNS, rows.emails)
     writer.insert(ContactPhone, PHONE_COLUMNS, rows.phones)
-    writer.insert(Contact.tags.through, ("contact_id", "tag_id"), rows.contact_tags)
+    writer.insert(ContactTag, ("organization_id", "contact_id", "tag_id"), rows.contact_tags)
     writer.insert(LifecycleTransition, TRANSITION_COLUMNS, rows.transitions)
     writer.insert(AuditEntry, AUDIT_COLUMNS, rows.audit)
     writer.insert(Consent, CONSENT_COLUMNS, rows.consents)
@@ -588,7 +590,7 @@ def generate_customers(
 IN_ORDER = {"organization_id", "created_by_id", "updated_by_id", "deleted_by_id", "deleted_at", "owner_id"}
 COMPANY_TABLES: dict[type[models.Model], set[str]] = {
     Company: IN_ORDER,
-    Company.tags.through: {"company_id", "tag_id"},
+    CompanyTag: IN_ORDER | {"company_id", "tag_id"},
     AuditEntry: IN_ORDER,
 }
 CONTACT_TABLES: dict[type[models.Model], set[str]] = {
@@ -596,7 +598,7 @@ CONTACT_TABLES: dict[type[models.Model], set[str]] = {
     ContactEmail: IN_ORDER | {"contact_id"},
     ContactPhone: IN_ORDER | {"contact_id"},
     Consent: IN_ORDER | {"contact_id"},
-    Contact.tags.through: {"contact_id", "tag_id"},
+    ContactTag: IN_ORDER | {"contact_id", "tag_id"},
     LifecycleTransition: IN_ORDER | {"contact_id", "company_id"},
     AuditEntry: IN_ORDER,
 }

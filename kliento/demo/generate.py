@@ -128,7 +128,7 @@ def _demo_teams(organization: Organization, members: list[Membership]) -> None:
                 Team(organization=organization, name=name, manager=managers[index % len(managers)]),
                 actor=None,
             )
-        team.members.set(sellers[index :: len(TEAM_NAMES)])
+        team.members.set(sellers[index :: len(TEAM_NAMES)], through_defaults={"organization": organization})
 
 
 @transaction.atomic

@@ -1,8 +1,8 @@
 from django.urls import reverse
 from django.utils import timezone
 
-from kliento.core.models import ApiKey, AuditEntry, Invitation, Membership, Team
-from tests.factories import ApiKeyFactory, MembershipFactory, TeamFactory
+from kliento.core.models import ApiKey, AuditEntry, Invitation, Membership, Team, TeamMember
+from tests.factories import ApiKeyFactory, MembershipFactory, TeamFactory, UserFactory
 from tests.isolation import IsolationCase, Request, register
 
 register(
@@ -56,6 +56,25 @@ register(
         model=AuditEntry,
         make=lambda organization: AuditEntry.unscoped.create(
             organization=organization, action="update", record_type="core.team", record_id=1
+        ),
+    )
+)
+
+
+def _team_member(organization):
+    team = TeamFactory(organization=organization)
+    return TeamMember.unscoped.create(organization=organization, team=team, user=UserFactory())
+
+
+register(
+    IsolationCase(
+        model=TeamMember,
+        make=_team_member,
+        pages=(
+            Request("get", lambda link: reverse("core:team-edit", args=[link.team_id])),
+            Request(
+                "post", lambda link: reverse("core:team-edit", args=[link.team_id]), {"name": "Taken over"}
+            ),
         ),
     )
 )

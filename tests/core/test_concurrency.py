@@ -63,7 +63,10 @@ def test_two_owners_removing_each_other_at_once_leave_one_owner(alice, carol):
         lambda: carol_client.delete(f"/api/v1/members/{alice.pk}"),
     )
 
-    assert sorted(response.status_code for response in responses) == [204, 403]
+    # The loser is refused while waiting on the owners' lock (403), or, if the winner committed
+    # before the loser's request was authenticated, as no longer a member (401).
+    codes = sorted(response.status_code for response in responses)
+    assert codes in ([204, 401], [204, 403])
     assert len(owners(alice.organization_id)) == 1
 
 

@@ -49,3 +49,18 @@ def test_the_password_change_page_needs_a_signed_in_user(db):
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("core:login"))
+
+
+def test_a_password_change_is_audited_without_the_password_or_its_hash(alice):
+    from kliento.core.models import AuditEntry
+
+    signed_in(alice).post(CHANGE, {"old_password": PASSWORD, "new_password1": NEW, "new_password2": NEW})
+
+    entry = AuditEntry.objects.get(record_type="core.user", record_id=alice.user.pk)
+    assert (entry.action, entry.actor_id, entry.changes) == (
+        "update",
+        alice.user.pk,
+        {"password": [None, "changed"]},
+    )
+    alice.user.refresh_from_db()
+    assert alice.user.password not in str(entry.changes) and NEW not in str(entry.changes)

@@ -48,11 +48,11 @@ def test_a_salesperson_in_an_own_and_team_organization_does_not_see_all_records(
 
 
 def test_team_member_ids_include_the_member_and_their_teammates(alice, bob):
-    from tests.factories import TeamFactory, UserFactory
+    from tests.factories import TeamFactory, UserFactory, add_team_members
 
     mate = UserFactory()
     team = TeamFactory(organization=alice.organization, manager=alice.user)
-    team.members.set([bob.user, mate])
+    add_team_members(team, bob.user, mate)
 
     assert bob.team_member_ids() == {bob.user_id, mate.pk, alice.user_id}
 

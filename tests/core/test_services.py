@@ -212,3 +212,89 @@ def test_setting_team_members_is_audited(alice, bob):
 
     entry = AuditEntry.objects.filter(record_type="core.team", action="update").get()
     assert entry.changes == {"members": [[], [bob.user_id]]}
+
+
+# Service hygiene --------------------------------------------------------------------------------
+
+
+def test_a_refusal_by_role_is_no_domain_error():
+    assert issubclass(NotAllowed, DomainError) is False
+    assert NotAllowed("No.").message == "No."
+
+
+def test_a_refusal_by_role_is_a_403_problem_in_the_api_and_changes_nothing(alice, bob, bob_client):
+    response = bob_client.delete(f"/api/v1/members/{alice.pk}")
+
+    assert response.status_code == 403
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["detail"] == "Your role does not allow this."
+    alice.refresh_from_db()
+    assert alice.is_active is True
+
+
+def test_an_admin_demoting_an_owner_on_the_members_page_is_told_why(alice):
+    from django.test import Client
+    from django.urls import reverse
+
+    admin = MembershipFactory(organization=alice.organization, role=Role.ADMIN)
+    client = Client()
+    client.force_login(admin.user)
+
+    response = client.post(
+        reverse("core:member-change-role", args=[alice.pk]), {"role": Role.VIEWER}, follow=True
+    )
+
+    assert "Only an owner can make or unmake an owner." in response.content.decode()
+    alice.refresh_from_db()
+    assert alice.role == Role.OWNER
+
+
+def test_adding_a_member_is_audited(alice):
+    dan = UserFactory(email="dan@acme.test")
+
+    membership = services.add_member(organization=alice.organization, user=dan, role=Role.MARKETER)
+
+    entry = AuditEntry.objects.get(record_type="core.membership", record_id=membership.pk)
+    assert (entry.action, entry.changes["role"]) == ("create", [None, Role.MARKETER])
+
+
+def test_adding_a_removed_member_again_reactivates_them_with_an_entry(alice, bob):
+    services.remove_member(membership=bob, member=alice)
+
+    services.add_member(organization=alice.organization, user=bob.user, role=Role.VIEWER)
+
+    bob.refresh_from_db()
+    assert (bob.is_active, bob.role) == (True, Role.VIEWER)
+    entry = AuditEntry.objects.filter(record_type="core.membership", record_id=bob.pk).latest("id")
+    assert entry.changes == {"role": [Role.SALESPERSON, Role.VIEWER], "is_active": [False, True]}
+
+
+def test_adding_a_member_with_an_unknown_role_is_refused_naming_the_role(alice):
+    with pytest.raises(DomainError) as raised:
+        services.add_member(organization=alice.organization, user=UserFactory(), role="emperor")
+
+    assert raised.value.field == "role"
+
+
+def test_the_invitation_job_is_queued_with_ids_only(alice, monkeypatch, django_capture_on_commit_callbacks):
+    from kliento.core import tasks
+
+    queued = []
+    monkeypatch.setattr(tasks, "send_invitation_email", lambda *args, **kwargs: queued.append((args, kwargs)))
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation, token = services.invite_member(email="carol@example.com", role=Role.VIEWER, member=alice)
+
+    assert queued == [((invitation.pk, alice.organization_id), {})]
+    stored = Invitation.objects.get(pk=invitation.pk)
+    assert token not in str(vars(stored))
+
+
+def test_the_invitation_job_rebuilds_the_link_that_joins(alice):
+    from kliento.core.tasks import send_invitation_email
+
+    invitation, token = services.invite_member(email="carol@example.com", role=Role.VIEWER, member=alice)
+
+    send_invitation_email.call_local(invitation.pk, alice.organization_id)
+
+    assert token in mail.outbox[0].body
+    assert services.pending_invitation(token) == invitation

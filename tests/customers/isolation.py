@@ -10,10 +10,12 @@ from django.utils import timezone
 
 from kliento.customers.models import (
     Company,
+    CompanyTag,
     Consent,
     Contact,
     ContactEmail,
     ContactPhone,
+    ContactTag,
     CustomField,
     LifecycleTransition,
     SavedView,
@@ -160,5 +162,51 @@ register(
             is_shared=True,
         ),
         pages=(Request("post", lambda view: reverse("customers:saved-view-delete", args=[view.pk])),),
+    )
+)
+
+
+# Link rows: a tag on a record of another organization. Their pages and endpoints are the record's.
+def _contact_tag(organization):
+    contact = _another_contact(organization)
+    return ContactTag.unscoped.create(
+        organization=organization, contact=contact, tag=TagFactory(organization=organization)
+    )
+
+
+def _company_tag(organization):
+    company = CompanyFactory(organization=organization)
+    return CompanyTag.unscoped.create(
+        organization=organization, company=company, tag=TagFactory(organization=organization)
+    )
+
+
+register(
+    IsolationCase(
+        model=ContactTag,
+        make=_contact_tag,
+        pages=(
+            Request("get", _contact_page("detail")),
+            Request("get", _contact_page("edit")),
+            Request("post", _contact_page("edit"), {"first_name": "Taken", "last_name": "Over", "tags": "x"}),
+        ),
+        api=(
+            Request("get", lambda link: _contact_url(link.contact)),
+            Request("patch", lambda link: _contact_url(link.contact), {"tags": ["taken over"]}),
+        ),
+    )
+)
+register(
+    IsolationCase(
+        model=CompanyTag,
+        make=_company_tag,
+        pages=(
+            Request("get", lambda link: reverse("customers:company-detail", args=[link.company_id])),
+            Request("get", lambda link: reverse("customers:company-edit", args=[link.company_id])),
+        ),
+        api=(
+            Request("get", lambda link: _company_url(link.company)),
+            Request("patch", lambda link: _company_url(link.company), {"tags": ["taken over"]}),
+        ),
     )
 )

@@ -19,8 +19,8 @@ from kliento.customers.models import (
     LifecycleTransition,
     Tag,
 )
-from tests.customers.factories import CompanyFactory, ContactFactory, CustomFieldFactory, TagFactory
-from tests.factories import MembershipFactory, TeamFactory, UserFactory
+from tests.customers.factories import CompanyFactory, ContactFactory, CustomFieldFactory, TagFactory, add_tags
+from tests.factories import MembershipFactory, TeamFactory, UserFactory, add_team_members
 
 PROBLEM = "application/problem+json"
 NUMBER = CustomField.FieldType.NUMBER
@@ -518,7 +518,7 @@ def _busy_contacts(alice, count: int) -> None:
             email=f"c{index}@example.com",
             custom_fields={"size": index},
         )
-        contact.tags.set(tags)
+        add_tags(contact, *tags)
 
 
 @pytest.mark.parametrize("rows", [5, 60])
@@ -550,7 +550,7 @@ def test_the_company_list_needs_the_same_few_queries_for_5_or_60_rows(
 ):
     tag = TagFactory(organization=alice.organization)
     for _index in range(rows):
-        CompanyFactory(organization=alice.organization).tags.add(tag)
+        add_tags(CompanyFactory(organization=alice.organization), tag)
     api.get("/api/v1/me")
 
     with django_assert_max_num_queries(3):
@@ -785,7 +785,7 @@ def test_a_salesperson_with_limited_visibility_lists_only_their_own_and_their_te
     limit_visibility(bob)
     carol = MembershipFactory(organization=alice.organization, user=UserFactory(full_name="Carol"))
     team = TeamFactory(organization=alice.organization)
-    team.members.add(bob.user, carol.user)
+    add_team_members(team, bob.user, carol.user)
     for owner, last_name in [(bob, "Bob's"), (carol, "Carol's"), (alice, "Alice's")]:
         ContactFactory(organization=alice.organization, first_name="A", last_name=last_name, owner=owner.user)
 

@@ -471,13 +471,33 @@ def test_creating_a_company_normalizes_email_and_phone(alice):
     )
 
 
-def test_renaming_a_company_updates_its_contacts_search_text(alice):
+def test_renaming_a_company_updates_its_contacts_search_text(alice, django_capture_on_commit_callbacks):
     company = services.create_company(member=alice, data={"name": "Initech"})
     contact = _contact(alice, company_id=company.pk)
 
-    services.update_company(company=company, member=alice, data={"name": "Initrode"})
+    with django_capture_on_commit_callbacks(execute=True):
+        services.update_company(company=company, member=alice, data={"name": "Initrode"})
 
     assert "initrode" in Contact.objects.get(pk=contact.pk).search_text
+
+
+def test_a_company_rename_rewrites_its_contacts_search_text_a_batch_per_statement(
+    alice, monkeypatch, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    monkeypatch.setattr(services, "REFRESH_BATCH", 2)
+    company = services.create_company(member=alice, data={"name": "北京永新"})
+    contacts = [_contact(alice, company_id=company.pk, first_name=f"Ada{n}") for n in range(3)]
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.update_company(company=company, member=alice, data={"name": "上海明珠"})
+
+    # Per batch of two: the contacts, their emails, their phones, one UPDATE.
+    with django_assert_num_queries(8):
+        callbacks[0]()
+
+    for contact in contacts:
+        refreshed = Contact.objects.get(pk=contact.pk)
+        assert refreshed.search_text.endswith("上海明珠")
+        assert "明珠" in refreshed.search_grams.split() and "永新" not in refreshed.search_grams.split()
 
 
 def test_search_text_holds_names_emails_and_phone_digits(alice):

@@ -48,6 +48,8 @@ class RecordKind:
     edit_permission: Permission | None = None
     delete_permission: Permission | None = None
     order: int = 100
+    # The kind's core.records.tags.TagLink subclass, if its records carry tags.
+    tag_link: type[Model] | None = None
 
     def url_of(self, record: Any) -> str:
         return reverse(self.detail_url_name, args=[record.pk])
