@@ -10,8 +10,10 @@ from django.db import IntegrityError, connection
 from kliento.cli import main
 from kliento.core.models import AuditEntry, Membership
 from kliento.core.permissions import Role
+from kliento.core.records.bulk import BulkWriter
 from kliento.core.tenancy import active_organization
 from kliento.customers.custom_fields import clean_custom_values
+from kliento.customers.demo import step as demo_customers
 from kliento.customers.models import (
     ALLOWED_TRANSITIONS,
     Company,
@@ -27,9 +29,7 @@ from kliento.customers.models import (
 from kliento.customers.normalize import normalize_email, normalize_phone, reversed_digits
 from kliento.customers.search import search_customers
 from kliento.customers.services import company_search_text, contact_search_text, sort_key
-from kliento.demo import customers as demo_customers
 from kliento.demo import locales
-from kliento.demo.bulk import BulkWriter
 from kliento.demo.generate import load_demo
 from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
 
