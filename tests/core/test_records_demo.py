@@ -2,11 +2,12 @@ import ast
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 import kliento
 from kliento.cli import main
 from kliento.core.models import AuditEntry
-from kliento.core.records.bulk import BulkWriter
+from kliento.core.records.bulk import SQLITE_CACHE_KIB, BulkWriter
 from kliento.core.records.demo import (
     DemoOutcome,
     DemoSize,
@@ -158,3 +159,13 @@ def test_the_demo_runner_and_the_records_kit_import_no_domain_app(package):
     }
 
     assert {path: names for path, names in offenders.items() if names} == {}
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's page cache")
+def test_the_bulk_writer_holds_sqlites_page_cache_to_a_fixed_size_and_gives_it_back(db):
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size = -2000")
+        with BulkWriter() as writer:
+            assert writer.value("PRAGMA cache_size") == -SQLITE_CACHE_KIB
+        cursor.execute("PRAGMA cache_size")
+        assert cursor.fetchone()[0] == -2000

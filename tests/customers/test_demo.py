@@ -377,6 +377,21 @@ def test_a_large_load_rebuilds_every_index_and_the_search_index(db, monkeypatch)
         assert contact.pk in {hit.id for hit in hits if hit.kind == "contact"}
 
 
+def test_a_large_load_indexes_chinese_fragments_anywhere_in_a_name(db, monkeypatch):
+    organization = _fresh_organization("large")
+    monkeypatch.setattr(demo_customers, "DEFER_INDEXES_FROM", 1)
+
+    load_demo(organization_slug="large", contacts=60, companies=10)
+
+    with active_organization(organization.pk):
+        owner = Membership.objects.select_related("organization").get(role=Role.OWNER)
+        for model, kind in ((Contact, "contact"), (Company, "company")):
+            record = model.objects.exclude(search_grams="").order_by("-id").first()
+            gram = record.search_grams.split()[-1]  # a character or pair from inside the name
+            hits = search_customers(gram, member=owner, limit=50)
+            assert record.pk in {hit.id for hit in hits if hit.kind == kind}, gram
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the row-by-row fallback is PostgreSQL's")
 def test_a_large_load_without_superuser_rights_checks_foreign_keys_row_by_row(db, monkeypatch):
     organization = _fresh_organization("large")

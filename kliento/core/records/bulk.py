@@ -4,10 +4,10 @@ PostgreSQL, executemany on SQLite, inside the caller's transaction. Any kind of 
 Rows are tuples of plain values (str, int, bool, None) in the order of the columns named; columns
 left out get their model default, so a column added later does not break a load.
 
-Memory stays flat whatever the load's size: rows go to the database a batch at a time, and SQLite
-keeps the connection's own page cache (64 MB; pages past it wait in the write-ahead log and the
-operating system's cache, which serve a load arriving in id order as well). A cache as large as the
-load would cost gigabytes at a million contacts, and CREATE INDEX sorts in as much again before it
+Memory stays flat whatever the load's size: rows go to the database a batch at a time, and SQLite's
+page cache is held at 64 MB for the load (pages past it wait in the write-ahead log and the operating
+system's cache, which serve a load arriving in id order as well). A cache as large as the load
+would cost gigabytes at a million contacts, and CREATE INDEX sorts in as much memory again before it
 spills to temporary files.
 """
 
@@ -22,12 +22,15 @@ from django.db import IntegrityError, connection, models
 
 Table = type[models.Model]
 
+SQLITE_CACHE_KIB = 64_000
+
 
 class BulkWriter:
     def __init__(self) -> None:
         self.first_reserved: dict[Table, int] = {}
         self._next_id: dict[Table, int] = {}
         self._defaults: dict[tuple[Table, tuple[str, ...]], tuple[list[str], tuple[Any, ...]]] = {}
+        self._cache_size: int | None = None
 
     def __enter__(self) -> BulkWriter:
         connection.ensure_connection()
@@ -36,12 +39,16 @@ class BulkWriter:
         if self.is_postgresql:
             # Index builds at the end of a large load sort in the server's memory instead of on disk.
             self.execute("SET LOCAL maintenance_work_mem = '512MB'")
+        else:
+            self._cache_size = self.value("PRAGMA cache_size")
+            self.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
         return self
 
     def __exit__(
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
-        pass
+        if self._cache_size is not None:
+            self.execute(f"PRAGMA cache_size = {int(self._cache_size)}")
 
     def execute(self, statement: str, params: Sequence[Any] = ()) -> None:
         """Run one statement; parameters are marked as the driver wants (%s or ?)."""
