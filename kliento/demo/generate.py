@@ -7,7 +7,6 @@ This makes the organization, its people and teams, then runs the demo steps the 
 from __future__ import annotations
 
 import random
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -43,7 +42,6 @@ class DemoResult:
     # What was asked for: the seed and how many records of each kind steps should fill up to.
     seed: int = 42
     sizes: dict[str, int] = field(default_factory=dict)
-    seconds: dict[str, float] = field(default_factory=dict)  # how long each step took
 
     @property
     def added_anything(self) -> bool:
@@ -162,11 +160,9 @@ def load_demo(
         _demo_teams(organization, members)
         with BulkWriter() as writer:
             for step in demo_steps():
-                started = time.perf_counter()
                 outcome = step.run(
                     organization, _sizes_of(step.sizes, wanted), step_generator(seed, step), writer
                 )
-                result.seconds[step.key] = time.perf_counter() - started
                 result.added.update(outcome.added)
                 result.counts.update(outcome.counts)
         result.counts = {"members": len(members), "teams": Team.objects.count(), **result.counts}
