@@ -27,9 +27,10 @@ def fail_inside_the_organization(organization_id: int) -> None:
 def immediate_huey():
     """Jobs run at once, through the queue's own code path, as the worker would run them."""
     seen.clear()
+    was_immediate = HUEY.immediate
     HUEY.immediate = True
     yield
-    HUEY.immediate = False
+    HUEY.immediate = was_immediate
 
 
 def test_a_job_runs_inside_the_organization_it_was_given(olga, immediate_huey):
