@@ -126,20 +126,16 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    if args.contacts < 0 or args.companies < 0:
-        print("kliento: --contacts and --companies must be 0 or more", file=sys.stderr)
+    sizes = {name: getattr(args, name) for name in args.size_names}
+    negative = [f"--{name}" for name, value in sizes.items() if value < 0]
+    if negative:
+        print(f"kliento: {' and '.join(negative)} must be 0 or more", file=sys.stderr)
         return 2
     _setup_django()
     _migrate()
     from kliento.demo.generate import DEMO_PASSWORD, load_demo
 
-    result = load_demo(
-        organization_slug=args.org,
-        seed=args.seed,
-        users=args.users,
-        contacts=args.contacts,
-        companies=args.companies,
-    )
+    result = load_demo(organization_slug=args.org, seed=args.seed, users=args.users, **sizes)
     where = f"{result.organization.name!r} ({result.organization.slug})"
     if result.added_anything:
         print(f"Demo data loaded into {where}.")
@@ -260,13 +256,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--org", help="slug of an existing organization to fill (default: the demo one)")
     demo.add_argument("--seed", type=int, default=42)
     demo.add_argument("--users", type=int, default=12, help="how many users (at least one per role)")
-    demo.add_argument(
-        "--contacts", type=int, default=300, help="fill the organization up to this many contacts (300)"
-    )
-    demo.add_argument(
-        "--companies", type=int, default=60, help="fill the organization up to this many companies (60)"
-    )
-    demo.set_defaults(handler=cmd_demo)
+    demo.set_defaults(handler=cmd_demo, size_names=_add_demo_sizes(demo))
 
     createuser = commands.add_parser("createuser", help="create a user")
     createuser.add_argument("--email")
@@ -294,6 +284,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_demo_sizes(parser: argparse.ArgumentParser) -> list[str]:
+    """The size options the apps' demo steps registered (`--contacts`, …), once Django is set up."""
+    from django.apps import apps
+
+    if not apps.ready:
+        return []
+    from kliento.core.records.demo import demo_sizes
+
+    names = []
+    for size in demo_sizes():
+        option = f"--{size.name.replace('_', '-')}"
+        parser.add_argument(option, dest=size.name, type=int, default=size.default, help=size.help)
+        names.append(size.name)
+    return names
+
+
 OWN_COMMANDS = {"init", "serve", "worker", "demo", "createuser", "org", "apikey", "-h", "--help"}
 
 
@@ -305,6 +311,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         execute_from_command_line(["kliento", *argv])
         return 0
+    if argv and argv[0] == "demo":
+        _setup_django()  # the apps register the demo's size options
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):

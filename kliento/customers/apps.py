@@ -114,6 +114,11 @@ class CustomersConfig(AppConfig):
             order=10,
         )
 
+        from kliento.core.records.demo import register_demo_step
+        from kliento.customers.demo.step import CUSTOMERS_STEP
+
+        register_demo_step(CUSTOMERS_STEP)
+
         from kliento.core.home import register_home_widget
         from kliento.customers.views import home
 

@@ -1,13 +1,13 @@
 """Deterministic, multilingual demo data: the same seed always gives the same organization.
 
-Later capabilities add their own generators to `DEMO_STEPS`; each is given the organization,
-its members and a seeded random generator, and reports what it created.
+This makes the organization, its people and teams, then runs the demo steps the apps registered
+(kliento.core.records.demo), in order, with one writer for them all; it names no app's records.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -15,9 +15,10 @@ from django.db import transaction
 from kliento.core.audit import create_record
 from kliento.core.models import Membership, Organization, Team, User
 from kliento.core.permissions import Role
+from kliento.core.records.bulk import BulkWriter
+from kliento.core.records.demo import DemoSize, demo_sizes, demo_steps, step_generator
 from kliento.core.services import create_organization, create_user
 from kliento.core.tenancy import active_organization
-from kliento.demo.customers import generate_customers
 from kliento.demo.locales import NAMES, person_name
 
 DEMO_ORGANIZATION = {"name": "Demo Trading Co.", "slug": "demo"}
@@ -48,10 +49,6 @@ class DemoResult:
 
     def summary_lines(self) -> list[str]:
         return [f"{name}: {count}" for name, count in self.counts.items()]
-
-
-DemoStep = Callable[[Organization, list[Membership], random.Random, DemoResult], None]
-DEMO_STEPS: list[DemoStep] = [generate_customers]
 
 
 def _demo_organization(slug: str | None) -> tuple[Organization, User, bool]:
@@ -131,18 +128,24 @@ def _demo_teams(organization: Organization, members: list[Membership]) -> None:
         team.members.set(sellers[index :: len(TEAM_NAMES)], through_defaults={"organization": organization})
 
 
+def default_sizes() -> dict[str, int]:
+    """Every registered size option with its default."""
+    return {size.name: size.default for size in demo_sizes()}
+
+
 @transaction.atomic
 def load_demo(
-    *,
-    organization_slug: str | None = None,
-    seed: int = 42,
-    users: int = 12,
-    contacts: int = 300,
-    companies: int = 60,
+    *, organization_slug: str | None = None, seed: int = 42, users: int = 12, **sizes: int
 ) -> DemoResult:
     """Create (or complete) the demo organization, or fill another one; running it again adds nothing
-    twice. Demo members get the published password only in the demo organization; elsewhere they
+    twice. Sizes are the registered size options (`contacts=1000`); those not given keep their
+    defaults. Demo members get the published password only in the demo organization; elsewhere they
     are created without a usable password."""
+    wanted = default_sizes()
+    unknown = set(sizes) - set(wanted)
+    if unknown:
+        raise TypeError(f"No demo step has the size options {sorted(unknown)}")
+    wanted.update(sizes)
     rng = random.Random(seed)
     organization, owner, is_demo = _demo_organization(organization_slug)
     result = DemoResult(
@@ -150,12 +153,21 @@ def load_demo(
         owner_email=owner.email,
         published_password=is_demo,
         seed=seed,
-        sizes={"contacts": contacts, "companies": companies},
+        sizes=wanted,
     )
     with active_organization(organization.pk):
         members = _demo_members(organization, rng, users, result)
         _demo_teams(organization, members)
-        for step in DEMO_STEPS:
-            step(organization, members, rng, result)
+        with BulkWriter() as writer:
+            for step in demo_steps():
+                outcome = step.run(
+                    organization, _sizes_of(step.sizes, wanted), step_generator(seed, step), writer
+                )
+                result.added.update(outcome.added)
+                result.counts.update(outcome.counts)
         result.counts = {"members": len(members), "teams": Team.objects.count(), **result.counts}
     return result
+
+
+def _sizes_of(options: tuple[DemoSize, ...], wanted: Mapping[str, int]) -> dict[str, int]:
+    return {size.name: wanted[size.name] for size in options}

@@ -1,6 +1,6 @@
 """How people, companies and addresses are written in each demo language and country.
 
-Pure data and string building, no database: `kliento.demo.customers` draws from it. `NAMES` and
+Pure data and string building, no database: the demo steps of every app draw from it. `NAMES` and
 `person_name` name the demo's users; the larger pools built on them name a million customers,
 each non-Latin name with a simple Latin spelling for the email addresses derived from it.
 """

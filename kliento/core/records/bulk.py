@@ -1,13 +1,18 @@
-"""Rows written straight into tables, for loads too large for the ORM: COPY on PostgreSQL,
-executemany on SQLite, inside the caller's transaction.
+"""Rows written straight into tables, for loads too large for the ORM (demo data, imports): COPY on
+PostgreSQL, executemany on SQLite, inside the caller's transaction. Any kind of record can use it.
 
 Rows are tuples of plain values (str, int, bool, None) in the order of the columns named; columns
 left out get their model default, so a column added later does not break a load.
+
+Memory stays flat whatever the load's size: rows go to the database a batch at a time, and SQLite's
+page cache is held at 64 MB for the load (pages past it wait in the write-ahead log and the operating
+system's cache, which serve a load arriving in id order as well). A cache as large as the load
+would cost gigabytes at a million contacts, and CREATE INDEX sorts in as much memory again before it
+spills to temporary files.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from types import TracebackType
@@ -17,19 +22,11 @@ from django.db import IntegrityError, connection, models
 
 Table = type[models.Model]
 
-
-def memory_bytes() -> int:
-    """Physical memory of this machine, or 4 GiB when the system does not say."""
-    try:
-        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    except (ValueError, OSError, AttributeError):
-        return 4 * 1024**3
+SQLITE_CACHE_KIB = 64_000
 
 
 class BulkWriter:
-    def __init__(self, *, expected_bytes: int = 0) -> None:
-        # SQLite keeps the whole load in its page cache when it can, instead of spilling and re-reading.
-        self.cache_kib = max(64_000, min(expected_bytes, memory_bytes() // 4) // 1024)
+    def __init__(self) -> None:
         self.first_reserved: dict[Table, int] = {}
         self._next_id: dict[Table, int] = {}
         self._defaults: dict[tuple[Table, tuple[str, ...]], tuple[list[str], tuple[Any, ...]]] = {}
@@ -40,11 +37,11 @@ class BulkWriter:
         self.is_postgresql = connection.vendor == "postgresql"
         self.raw = connection.connection
         if self.is_postgresql:
-            # Index builds at the end of a large load sort in memory instead of on disk.
+            # Index builds at the end of a large load sort in the server's memory instead of on disk.
             self.execute("SET LOCAL maintenance_work_mem = '512MB'")
         else:
             self._cache_size = self.value("PRAGMA cache_size")
-            self.execute(f"PRAGMA cache_size = -{self.cache_kib}")
+            self.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
         return self
 
     def __exit__(

@@ -10,8 +10,10 @@ from django.db import IntegrityError, connection
 from kliento.cli import main
 from kliento.core.models import AuditEntry, Membership
 from kliento.core.permissions import Role
+from kliento.core.records.bulk import BulkWriter
 from kliento.core.tenancy import active_organization
 from kliento.customers.custom_fields import clean_custom_values
+from kliento.customers.demo import step as demo_customers
 from kliento.customers.models import (
     ALLOWED_TRANSITIONS,
     Company,
@@ -27,9 +29,7 @@ from kliento.customers.models import (
 from kliento.customers.normalize import normalize_email, normalize_phone, reversed_digits
 from kliento.customers.search import search_customers
 from kliento.customers.services import company_search_text, contact_search_text, sort_key
-from kliento.demo import customers as demo_customers
 from kliento.demo import locales
-from kliento.demo.bulk import BulkWriter
 from kliento.demo.generate import load_demo
 from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
 
@@ -375,6 +375,21 @@ def test_a_large_load_rebuilds_every_index_and_the_search_index(db, monkeypatch)
         contact = Contact.objects.exclude(email="").order_by("-id").first()
         hits = search_customers(contact.email.split("@")[0], member=owner, limit=50)
         assert contact.pk in {hit.id for hit in hits if hit.kind == "contact"}
+
+
+def test_a_large_load_indexes_chinese_fragments_anywhere_in_a_name(db, monkeypatch):
+    organization = _fresh_organization("large")
+    monkeypatch.setattr(demo_customers, "DEFER_INDEXES_FROM", 1)
+
+    load_demo(organization_slug="large", contacts=60, companies=10)
+
+    with active_organization(organization.pk):
+        owner = Membership.objects.select_related("organization").get(role=Role.OWNER)
+        for model, kind in ((Contact, "contact"), (Company, "company")):
+            record = model.objects.exclude(search_grams="").order_by("-id").first()
+            gram = record.search_grams.split()[-1]  # a character or pair from inside the name
+            hits = search_customers(gram, member=owner, limit=50)
+            assert record.pk in {hit.id for hit in hits if hit.kind == kind}, gram
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the row-by-row fallback is PostgreSQL's")

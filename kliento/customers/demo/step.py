@@ -1,4 +1,5 @@
-"""Demo companies and contacts at any size, with their emails, phones, tags, consent and history.
+"""The customers' demo step: companies and contacts at any size, with their emails, phones, tags,
+consent and history.
 
 A million contacts cannot go through the per-row services in minutes, so rows are built in Python
 and written in batches straight into the tables (COPY on PostgreSQL, executemany on SQLite), with
@@ -6,21 +7,22 @@ every derived column (search text, sort name, reversed phone digits, primary ema
 computed by the same functions the services use. Primary keys are reserved up front, so child rows
 need no read-back.
 
-Each block of 1,000 records has its own generator seeded from the seed and the block number, so
-the same seed always gives the same records, and a second run that asks for more adds only the
+Each block of 1,000 records has its own generator seeded from the step's seed and the block number,
+so the same seed always gives the same records, and a second run that asks for more adds only the
 missing ones, numbered on from the first.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import multiprocessing
 import random
 import time
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, NamedTuple, cast
+from typing import Any, NamedTuple, cast
 
 from django.db import models
 from django.utils import timezone
@@ -28,29 +30,10 @@ from django.utils import timezone
 from kliento.core.audit import create_record
 from kliento.core.models import AuditEntry, Membership, Organization
 from kliento.core.permissions import Role
+from kliento.core.records.bulk import BulkWriter
+from kliento.core.records.demo import DemoOutcome, DemoSize, DemoStep
 from kliento.customers.custom_fields import rebuild_unique_values
-from kliento.customers.models import (
-    Channel,
-    Company,
-    CompanyTag,
-    Consent,
-    Contact,
-    ContactEmail,
-    ContactPhone,
-    ContactTag,
-    Customer,
-    CustomField,
-    LifecycleStage,
-    LifecycleTransition,
-    Tag,
-    display_name,
-)
-from kliento.customers.normalize import reversed_digits
-from kliento.customers.search import cjk_grams, organization_key
-from kliento.customers.services import company_search_text, contact_search_text, sort_key
-from kliento.demo import locales
-from kliento.demo.bulk import BulkWriter
-from kliento.demo.customer_mix import (
+from kliento.customers.demo.mix import (
     BANDS,
     BRANCHES,
     CHANNELS,
@@ -73,15 +56,33 @@ from kliento.demo.customer_mix import (
     TAGS,
     Weighted,
 )
-
-if TYPE_CHECKING:
-    from kliento.demo.generate import DemoResult
+from kliento.customers.models import (
+    Channel,
+    Company,
+    CompanyTag,
+    Consent,
+    Contact,
+    ContactEmail,
+    ContactPhone,
+    ContactTag,
+    Customer,
+    CustomField,
+    LifecycleStage,
+    LifecycleTransition,
+    Tag,
+    display_name,
+)
+from kliento.customers.normalize import reversed_digits
+from kliento.customers.search import cjk_grams, organization_key
+from kliento.customers.services import company_search_text, contact_search_text, sort_key
+from kliento.demo import locales
 
 BLOCK = 1_000  # records per seeded generator
 BATCH = 10_000  # records per write
 DEFER_INDEXES_FROM = 50_000  # records of a kind added at once
 DAY = 86_400
 HISTORY_DAYS = 3 * 365
+_DATES: dict[int, str] = {}  # day number → its date as text
 
 
 class ContactText(NamedTuple):  # what contact_search_text reads of a contact
@@ -122,7 +123,12 @@ class Plan:
 
     def timestamp(self, epoch: int) -> str:
         """A UTC moment as the database stores it (naive UTC text on SQLite, as Django writes it)."""
-        text = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(epoch))
+        day, second = divmod(epoch, DAY)
+        date = _DATES.get(day)
+        if date is None:  # three years of days: formatting each once saves a strftime per row
+            date = _DATES[day] = time.strftime("%Y-%m-%d", time.gmtime(day * DAY))
+        hour, second = divmod(second, 3600)
+        text = f"{date} {hour:02d}:{second // 60:02d}:{second % 60:02d}"
         return f"{text}+00" if self.is_postgresql else text
 
     def __post_init__(self) -> None:
@@ -305,13 +311,20 @@ def _add_transitions(
         actor = None if rule else owner_id
         rows.transitions.append((plan.organization_id, at, at, actor, actor, contact_id, company_id,
                                  from_stage, to_stage, rule, reason))  # fmt: skip
-        changes: dict[str, list[str | None]] = {"lifecycle_stage": [from_stage or None, to_stage]}
-        if reason:
-            changes["reason"] = [None, reason]
+        changes = _stage_change(from_stage, to_stage, reason)
         action = AuditEntry.Action.UPDATE if from_stage else AuditEntry.Action.CREATE
         actor_label = rule or (plan.actor_labels.get(actor, "") if actor else "")
         rows.audit.append((plan.organization_id, at, at, actor, actor, action, actor, actor_label,
-                           record_type, record_id, label[:200], json.dumps(changes)))  # fmt: skip
+                           record_type, record_id, label[:200], changes))  # fmt: skip
+
+
+@functools.cache
+def _stage_change(from_stage: str, to_stage: str, reason: str) -> str:
+    """The audit entry's changes of one move, as JSON: a few dozen distinct ones, made once each."""
+    changes: dict[str, list[str | None]] = {"lifecycle_stage": [from_stage or None, to_stage]}
+    if reason:
+        changes["reason"] = [None, reason]
+    return json.dumps(changes)
 
 
 TRANSITION_COLUMNS = (
@@ -554,18 +567,25 @@ def _is_large(added: int, have: int) -> bool:
     return added >= DEFER_INDEXES_FROM and added >= have
 
 
-def generate_customers(
-    organization: Organization, members: list[Membership], rng: random.Random, result: DemoResult
-) -> None:
+def fill_customers(
+    organization: Organization, size: Mapping[str, int], rng: random.Random, writer: BulkWriter
+) -> DemoOutcome:
     """Fill the organization up to the asked numbers of companies and contacts; never add twice.
-    (Each block of records has its own generator, so the shared `rng` is not used.)"""
+    Records are drawn from generators of their own block, seeded from one draw of `rng`."""
     have_companies, have_contacts = Company.with_trash.count(), Contact.with_trash.count()
-    add_companies = max(result.sizes.get("companies", 0) - have_companies, 0)
-    add_contacts = max(result.sizes.get("contacts", 0) - have_contacts, 0)
+    add_companies = max(size.get("companies", 0) - have_companies, 0)
+    add_contacts = max(size.get("contacts", 0) - have_contacts, 0)
+    seed = rng.getrandbits(64)
     if add_companies or add_contacts:
         started = time.perf_counter()
+        members = list(Membership.objects.active().select_related("user").order_by("id"))
         _load(
-            organization, members, result.seed, (have_companies, add_companies), (have_contacts, add_contacts)
+            organization,
+            members,
+            seed,
+            writer,
+            (have_companies, add_companies),
+            (have_contacts, add_contacts),
         )
         for definition in CustomField.objects.filter(is_unique=True):
             rebuild_unique_values(definition)  # rows were written past the services that index them
@@ -576,13 +596,26 @@ def generate_customers(
             actor_label="kliento demo",
             record_type=Contact._meta.label_lower,
             record_label=f"Demo data: {add_contacts:,} contacts, {add_companies:,} companies",
-            changes={"demo": True, "seed": result.seed, "contacts": add_contacts, "companies": add_companies,
+            changes={"demo": True, "contacts": add_contacts, "companies": add_companies,
                      "seconds": round(seconds, 1)},
         )  # fmt: skip
         if add_companies + add_contacts > BATCH:
             print(f"  customers written in {seconds:,.1f} s", flush=True)
-    result.added.update({"companies": add_companies, "contacts": add_contacts})
-    result.counts.update({"companies": Company.objects.count(), "contacts": Contact.objects.count()})
+    return DemoOutcome(
+        added={"companies": add_companies, "contacts": add_contacts},
+        counts={"companies": Company.objects.count(), "contacts": Contact.objects.count()},
+    )
+
+
+CUSTOMERS_STEP = DemoStep(
+    key="customers",
+    run=fill_customers,
+    sizes=(
+        DemoSize("contacts", default=300, help="fill the organization up to this many contacts (300)"),
+        DemoSize("companies", default=60, help="fill the organization up to this many companies (60)"),
+    ),
+    order=10,
+)
 
 
 # Index columns whose values arrive in index order during a load (ids counting up, one organization,
@@ -602,11 +635,10 @@ CONTACT_TABLES: dict[type[models.Model], set[str]] = {
     LifecycleTransition: IN_ORDER | {"contact_id", "company_id"},
     AuditEntry: IN_ORDER,
 }
-BYTES_PER_RECORD = 3_000  # what a contact or company with its rows takes in SQLite, indexes included
 
 
 def _load(
-    organization: Organization, members: list[Membership], seed: int,
+    organization: Organization, members: list[Membership], seed: int, writer: BulkWriter,
     companies: tuple[int, int], contacts: tuple[int, int],
 ) -> None:  # fmt: skip
     (have_companies, add_companies), (have_contacts, add_contacts) = companies, contacts
@@ -631,23 +663,21 @@ def _load(
     triggers = [
         f"{model._meta.db_table}_{index}_insert" for model in searched for index in ("search", "grams")
     ]
-    expected = BYTES_PER_RECORD * (have_companies + add_companies + have_contacts + add_contacts)
-    with BulkWriter(expected_bytes=expected) as writer:
-        plan.is_postgresql = writer.is_postgresql
-        with writer.deferred(deferred, triggers=triggers):
-            if add_companies:
-                _generate("company", Company, _write_companies, plan, writer, have_companies,
-                          have_companies + add_companies)  # fmt: skip
-            if add_contacts:
-                plan.companies = known_companies()
-                _generate("contact", Contact, _write_contacts, plan, writer, have_contacts,
-                          have_contacts + add_contacts)  # fmt: skip
-            indexing_started = time.perf_counter()
-            if deferred:
-                print("  building the indexes", flush=True)
-            if searched and not writer.is_postgresql:
-                _fill_search_index(writer, organization.pk, searched)
+    plan.is_postgresql = writer.is_postgresql
+    with writer.deferred(deferred, triggers=triggers):
+        if add_companies:
+            _generate("company", Company, _write_companies, plan, writer, have_companies,
+                      have_companies + add_companies)  # fmt: skip
+        if add_contacts:
+            plan.companies = known_companies()
+            _generate("contact", Contact, _write_contacts, plan, writer, have_contacts,
+                      have_contacts + add_contacts)  # fmt: skip
+        indexing_started = time.perf_counter()
         if deferred:
-            print(f"  indexes built in {time.perf_counter() - indexing_started:,.1f} s", flush=True)
-        if add_companies + add_contacts >= BATCH:
-            writer.analyze([*COMPANY_TABLES, *CONTACT_TABLES])
+            print("  building the indexes", flush=True)
+        if searched and not writer.is_postgresql:
+            _fill_search_index(writer, organization.pk, searched)
+    if deferred:
+        print(f"  indexes built in {time.perf_counter() - indexing_started:,.1f} s", flush=True)
+    if add_companies + add_contacts >= BATCH:
+        writer.analyze([*COMPANY_TABLES, *CONTACT_TABLES])

@@ -1,0 +1,1 @@
+"""The customers' demo data: the step `kliento demo` runs first (step.py) and what it draws on (mix.py)."""
