@@ -9,10 +9,11 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from kliento.core import views
+        from kliento.core.commands import Command, register_command
         from kliento.core.history import HistoryField, register_history
         from kliento.core.home import register_home_widget
         from kliento.core.models import ApiKey, Invitation, Membership, Organization, Tag, Team, User
-        from kliento.core.navigation import NavItem, register_nav_item
+        from kliento.core.navigation import NavItem, register_default_areas, register_nav_item
         from kliento.core.permissions import Permission
         from kliento.core.services import restore_team
         from kliento.core.trash import register_trashable
@@ -22,12 +23,41 @@ class CoreConfig(AppConfig):
             restore_permission=Permission.MANAGE_TEAMS,
             restore=lambda team, member: restore_team(team=team, member=member),
         )
-        register_nav_item(NavItem(_("Home"), "web:home", "house", order=0))
-        register_nav_item(NavItem(_("Members"), "core:members", "people", Permission.VIEW_MEMBERS, order=900))
-        register_nav_item(NavItem(_("Trash"), "core:trash", "trash3", Permission.RESTORE_TRASH, order=950))
-        register_nav_item(
-            NavItem(
-                _("Settings"), "core:organization-settings", "gear", Permission.MANAGE_ORGANIZATION, order=990
+        register_default_areas()
+        register_nav_item(NavItem(_("Home"), "web:home", "house", order=0, phone_slot=10))
+        settings_pages = [
+            (
+                _("Organization"),
+                "core:organization-settings",
+                "building-gear",
+                Permission.MANAGE_ORGANIZATION,
+            ),
+            (_("Members"), "core:members", "people", Permission.VIEW_MEMBERS),
+            (_("Teams"), "core:teams", "diagram-3", Permission.VIEW_MEMBERS),
+            (_("API keys"), "core:api-keys", "key", Permission.MANAGE_API_KEYS),
+            (_("Audit history"), "core:audit-log", "clock-history", Permission.VIEW_AUDIT),
+            (_("Trash"), "core:trash", "trash3", Permission.RESTORE_TRASH),
+        ]
+        for order, (label, url_name, icon, permission) in zip(
+            (10, 20, 30, 50, 60, 90), settings_pages, strict=True
+        ):
+            register_nav_item(NavItem(label, url_name, icon, permission, area="settings", order=order))
+        register_command(
+            Command(
+                key="profile",
+                label=_("Your profile"),
+                url_name="core:profile",
+                icon="person-circle",
+                order=800,
+            )
+        )
+        register_command(
+            Command(
+                key="password-change",
+                label=_("Change your password"),
+                url_name="core:password-change",
+                icon="shield-lock",
+                order=810,
             )
         )
 

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from kliento.core import views
+from kliento.core.records import search_views
 from kliento.core.records import views as records
 
 app_name = "core"
@@ -46,4 +47,7 @@ urlpatterns = [
     # Any kind's card and its History tab (kinds may give their cards URLs of their own too)
     path("records/<str:kind>/<int:record_id>/", records.record_card, name="record-card"),
     path("records/<str:kind>/<int:record_id>/history/", records.record_history, name="record-history"),
+    # Global search over every registered kind, and the command palette's answers
+    path("search/", search_views.search, name="search"),
+    path("search/palette/", search_views.palette, name="palette"),
 ]

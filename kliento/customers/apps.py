@@ -59,8 +59,67 @@ class CustomersConfig(AppConfig):
                 restore_permission=Permission.DELETE_CUSTOMERS,
                 restore=lambda record, member: restore_customer(customer=record, member=member),
             )
-        register_nav_item(NavItem(_("Contacts"), "customers:contact-list", "person-lines-fill", order=10))
-        register_nav_item(NavItem(_("Companies"), "customers:company-list", "buildings", order=20))
+        register_nav_item(
+            NavItem(
+                _("Contacts"),
+                "customers:contact-list",
+                "person-lines-fill",
+                area="customers",
+                order=10,
+                phone_slot=20,
+            )
+        )
+        register_nav_item(
+            NavItem(
+                _("Companies"),
+                "customers:company-list",
+                "buildings",
+                area="customers",
+                order=20,
+                phone_slot=30,
+            )
+        )
+        register_nav_item(
+            NavItem(
+                _("Custom fields"),
+                "customers:custom-field-list",
+                "input-cursor-text",
+                Permission.MANAGE_ORGANIZATION,
+                area="settings",
+                order=40,
+            )
+        )
+
+        from kliento.core.commands import Command, register_command
+
+        register_command(
+            Command(
+                key="new-contact",
+                label=_("New contact"),
+                url_name="customers:contact-create",
+                icon="person-plus",
+                permission=Permission.EDIT_CUSTOMERS,
+                keywords=_("add create person customer"),
+                order=10,
+            )
+        )
+        register_command(
+            Command(
+                key="new-company",
+                label=_("New company"),
+                url_name="customers:company-create",
+                icon="building-add",
+                permission=Permission.EDIT_CUSTOMERS,
+                keywords=_("add create organisation business customer"),
+                order=20,
+            )
+        )
+
+        from kliento.core.records.search import register_search_provider
+        from kliento.customers.search import provider
+
+        register_search_provider("contact", provider("contact"))
+        register_search_provider("company", provider("company"))
 
         from kliento.customers import history
 

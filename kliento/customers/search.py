@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +35,7 @@ from django.db.models.functions import Collate
 from django.urls import reverse
 
 from kliento.core.models import Membership
+from kliento.core.records.search import SearchResult
 from kliento.customers.models import (
     Company,
     Contact,
@@ -159,29 +161,55 @@ def _full_number(text: str, region: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def search_customers(query: str, *, member: Membership, limit: int = 10) -> list[SearchHit]:
-    """The member's visible, not trashed contacts and companies that best match the query."""
+KINDS = ("contact", "company")
+
+
+def search_customers(
+    query: str, *, member: Membership, limit: int = 10, kinds: tuple[str, ...] = KINDS
+) -> list[SearchHit]:
+    """The member's visible, not trashed contacts and companies (or only the given kinds) that best
+    match the query."""
     parsed = parse_query(query, member.organization.default_region)
     if parsed is None:
         return []
     limit = max(1, min(limit, MAX_LIMIT))
-    contacts = Contact.objects.visible_to(member)
-    companies = Company.objects.visible_to(member)
     candidates: dict[tuple[str, int], _Candidate] = {}
-    for row in _contact_candidates(contacts, parsed, member, limit=limit):
-        first, last = row["first_name"].casefold(), row["last_name"].casefold()
-        names = {row["sort_name"], f"{first} {last}".strip(), f"{last} {first}".strip(), f"{last}{first}"}
-        title = display_name(row["first_name"], row["last_name"])
-        _consider(candidates, "contact", row, title, _score(parsed, names, row["search_text"]))
-    for row in _company_candidates(companies, parsed, member, limit=limit):
-        _consider(
-            candidates, "company", row, row["name"], _score(parsed, {row["sort_name"]}, row["search_text"])
-        )
+    if "contact" in kinds:
+        contacts = Contact.objects.visible_to(member)
+        for row in _contact_candidates(contacts, parsed, member, limit=limit):
+            first, last = row["first_name"].casefold(), row["last_name"].casefold()
+            names = {row["sort_name"], f"{first} {last}".strip(), f"{last} {first}".strip(), f"{last}{first}"}
+            title = display_name(row["first_name"], row["last_name"])
+            _consider(candidates, "contact", row, title, _score(parsed, names, row["search_text"]))
+    if "company" in kinds:
+        companies = Company.objects.visible_to(member)
+        for row in _company_candidates(companies, parsed, member, limit=limit):
+            score = _score(parsed, {row["sort_name"]}, row["search_text"])
+            _consider(candidates, "company", row, row["name"], score)
     best = sorted(
         candidates.values(), key=lambda hit: (-hit.score, hit.title.casefold(), hit.kind, hit.row["id"])
     )
     # Phone numbers are formatted for the few shown only: it is the costly part.
     return [candidate.hit(parsed) for candidate in best[:limit]]
+
+
+def provider(kind: str) -> Callable[[Membership, str, int], list[SearchResult]]:
+    """The global search's provider of one kind (core/records/search.py): these hits as results."""
+
+    def search(member: Membership, query: str, limit: int) -> list[SearchResult]:
+        return [
+            SearchResult(
+                title=hit.title,
+                subtitle=hit.subtitle,
+                url=hit.url,
+                badge=hit.stage_label,
+                badge_class=f"stage-badge stage-{hit.stage}" if hit.stage_label else "",
+                score=hit.score,
+            )
+            for hit in search_customers(query, member=member, limit=limit, kinds=(kind,))
+        ]
+
+    return search
 
 
 @dataclass(frozen=True)

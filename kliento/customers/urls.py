@@ -2,7 +2,7 @@ from django.urls import URLPattern, path
 
 from kliento.core.records import views as records
 from kliento.customers.kinds import CUSTOMER_KINDS, CustomerKind
-from kliento.customers.views import cards, editing, lists, search, settings
+from kliento.customers.views import cards, editing, lists, settings
 
 app_name = "customers"
 
@@ -44,6 +44,4 @@ urlpatterns = [
         settings.custom_field_delete,
         name="custom-field-delete",
     ),
-    # Search (views/search.py): the top bar's as-you-type results and a full results page
-    path("search/", search.search, name="search"),
 ]

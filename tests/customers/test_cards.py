@@ -223,7 +223,8 @@ def test_the_home_label_of_a_phone_is_not_translated_as_the_home_page(alice_clie
     content = alice_client.get(CREATE).content.decode()
 
     assert '<option value="home">Casa</option>' in content
-    assert '<i class="bi bi-house" aria-hidden="true"></i> Inicio</a>' in content
+    home_link = '<i class="bi bi-house" aria-hidden="true"></i><span class="sidebar-label">Inicio</span></a>'
+    assert home_link in content
 
 
 def test_removing_a_phone_row_keeps_the_others_and_their_primary_choice(alice_client, alice):

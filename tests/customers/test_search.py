@@ -415,58 +415,61 @@ def test_a_hit_carries_what_the_results_show(alice):
 def test_the_top_bar_gets_a_dropdown_of_links_as_you_type(alice_client, alice):
     contact = _contact(alice, "Margaret", "Thornton")
 
-    response = alice_client.get(reverse("customers:search"), {"q": "thorn"}, headers={"HX-Request": "true"})
+    response = alice_client.get(reverse("core:search"), {"q": "thorn"}, headers={"HX-Request": "true"})
 
     assert response.status_code == 200
-    assert response.templates[0].name == "customers/_search_results.html"
+    assert response.templates[0].name == "core/_search_results.html"
     assert reverse("customers:contact-detail", args=[contact.pk]) in response.content.decode()
     assert b"<html" not in response.content
 
 
 def test_the_dropdown_says_when_nothing_matches(alice_client, alice):
-    response = alice_client.get(reverse("customers:search"), {"q": "nobody"}, headers={"HX-Request": "true"})
+    response = alice_client.get(reverse("core:search"), {"q": "nobody"}, headers={"HX-Request": "true"})
 
     assert b'data-testid="search-no-matches"' in response.content
 
 
 def test_the_dropdown_is_empty_for_an_empty_query(alice_client, alice):
-    response = alice_client.get(reverse("customers:search"), {"q": ""}, headers={"HX-Request": "true"})
+    response = alice_client.get(reverse("core:search"), {"q": ""}, headers={"HX-Request": "true"})
 
     assert response.content.strip() == b""
 
 
-def test_the_dropdown_shows_eight_matches_and_a_link_to_all_of_them(alice_client, alice):
+def test_the_dropdown_shows_five_matches_of_a_kind_and_a_link_to_all_of_them(alice_client, alice):
     for number in range(9):
         _contact(alice, "Ada", f"Lovelace {number}")
 
-    response = alice_client.get(
-        reverse("customers:search"), {"q": "lovelace"}, headers={"HX-Request": "true"}
-    )
+    response = alice_client.get(reverse("core:search"), {"q": "lovelace"}, headers={"HX-Request": "true"})
 
-    assert response.context["hits"] and len(response.context["hits"]) == 8
-    assert response.context["has_more"] is True
+    [group] = response.context["groups"]
+    assert group.kind.key == "contact"
+    assert len(group.results) == 5
+    assert group.has_more is True
+    assert reverse("core:search") + "?q=lovelace&amp;kind=contact" in response.content.decode()
 
 
 def test_without_htmx_the_search_is_a_full_page(alice_client, alice):
     _contact(alice, "Margaret", "Thornton")
 
-    response = alice_client.get(reverse("customers:search"), {"q": "thorn"})
+    response = alice_client.get(reverse("core:search"), {"q": "thorn"})
 
     assert response.status_code == 200
-    assert response.templates[0].name == "customers/search.html"
-    assert [hit.title for hit in response.context["hits"]] == ["Margaret Thornton"]
+    assert response.templates[0].name == "core/search.html"
+    assert [result.title for group in response.context["groups"] for result in group.results] == [
+        "Margaret Thornton"
+    ]
     assert b"<html" in response.content
 
 
 @pytest.mark.parametrize("query", ['"*:^()', "%_\\", "x" * 1000, "ann AND OR NEAR("])
 def test_odd_input_on_the_page_is_no_error(alice_client, alice, query):
-    response = alice_client.get(reverse("customers:search"), {"q": query}, headers={"HX-Request": "true"})
+    response = alice_client.get(reverse("core:search"), {"q": query}, headers={"HX-Request": "true"})
 
     assert response.status_code == 200
 
 
 def test_the_search_page_needs_a_signed_in_member(client, db):
-    response = client.get(reverse("customers:search"), {"q": "thorn"})
+    response = client.get(reverse("core:search"), {"q": "thorn"})
 
     assert response.status_code == 302
 
@@ -485,7 +488,7 @@ def test_the_search_runs_a_fixed_number_of_queries(alice_client, alice, rows, dj
         _contact(
             alice, "Tom", f"Thornton {number}", company_id=company.pk, phones=[f"+49 30 12345{number:02}"]
         )
-    url = reverse("customers:search")
+    url = reverse("core:search")
     alice_client.get(url)  # the first request of a session stores the chosen organization
 
     # User and membership; contacts by name prefix and by fragment; companies the same way.
@@ -509,7 +512,7 @@ def test_search_results_colour_each_stage_as_the_lists_and_cards_do(alice_client
         organization=alice.organization, first_name="Thora", last_name="Loyal", lifecycle_stage="loyal"
     )
 
-    content = alice_client.get(reverse("customers:search"), {"q": "thora"}).content.decode()
+    content = alice_client.get(reverse("core:search"), {"q": "thora"}).content.decode()
 
     assert 'class="badge rounded-pill stage-badge stage-lead"' in content
     assert 'class="badge rounded-pill stage-badge stage-loyal"' in content

@@ -83,6 +83,13 @@ def global_search(page: Page) -> None:
     settle(page)
 
 
+def command_palette(page: Page) -> None:
+    page.keyboard.press("Control+k")
+    page.locator("#palette-input").press_sequentially("la")
+    expect(page.locator("[data-palette-option][aria-selected=true]")).to_be_visible(timeout=TIMEOUT)
+    settle(page)
+
+
 def open_filters(page: Page) -> None:
     page.locator("#list-filters, [data-list-filters]").first.wait_for(state="attached", timeout=TIMEOUT)
     settle(page)
@@ -104,6 +111,8 @@ PAGES: list[tuple[str, str, Callable[[Page], None] | None]] = [
     ("company-new-invalid", "/companies/new/", submit_empty),
     ("search", "/search/?q=lay", None),
     ("global-search", "/", global_search),
+    ("command-palette", "/", command_palette),
+    ("search-one-kind", "/search/?q=lay&kind=contact", None),
     ("organization-settings", "/settings/organization/", None),
     ("members", "/settings/members/", None),
     ("teams", "/settings/teams/", None),

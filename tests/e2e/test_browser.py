@@ -52,6 +52,9 @@ def home_link(page: Page):
 
 
 def choose_language(page: Page, code: str) -> None:
+    """From the user menu, where signed-in people change the language."""
+    if page.get_by_test_id("user-menu").count():
+        page.get_by_test_id("user-menu").click()
     with page.expect_navigation(timeout=TIMEOUT):
         page.locator("#language-select").select_option(code)
 

@@ -70,7 +70,7 @@ def test_owner_creates_a_contact_finds_it_by_search_and_moves_it_from_lead_to_ac
     # Find it from elsewhere with the top bar's as-you-type search, and open its card from there.
     page.get_by_role("link", name="Kliento").click()
     expect(page).to_have_url(server_url + "/", timeout=TIMEOUT)
-    page.get_by_role("searchbox", name="Search contacts and companies").press_sequentially("quillf")
+    page.get_by_role("searchbox", name="Search records").press_sequentially("quillf")
     hit = page.get_by_test_id("search-hit").filter(has_text="Zenobia Quillfeather")
     expect(hit).to_have_count(1, timeout=TIMEOUT)
     expect(hit).to_contain_text("zenobia@quill.example", timeout=TIMEOUT)

@@ -263,8 +263,8 @@ def company_url(name: str, *extra: Any) -> Callable[[World], str]:
     return lambda world: reverse(f"customers:company-{name}", args=[world.company.pk, *extra])
 
 
-def search_for(name: str) -> Callable[[World], str]:
-    return lambda world: reverse("customers:search") + "?q=" + MARKERS[name]
+def search_for(name: str, url_name: str = "core:search") -> Callable[[World], str]:
+    return lambda world: reverse(url_name) + "?q=" + MARKERS[name]
 
 
 def fixed(url_name: str, query: str = "") -> Callable[[World], str]:
@@ -503,6 +503,12 @@ PAGES: list[Page] = [
     Page(
         "search dropdown", search_for("contact.first_name"), ("contact.first_name", "company.name"), htmx=True
     ),
+    Page(
+        "command palette",
+        search_for("contact.first_name", "core:palette"),
+        ("contact.first_name", "company.name"),
+        htmx=True,
+    ),
     # Home feed, audit log, trash, settings.
     Page(
         "home",
@@ -680,8 +686,8 @@ def test_no_page_or_fragment_shows_a_stored_payload_as_markup(world: World, alic
 
 @pytest.mark.parametrize("payload", list(PAYLOADS.values()), ids=list(PAYLOADS))
 def test_a_search_for_a_payload_shows_it_as_inert_text(alice_client: Client, alice, payload: str):
-    for headers in ({}, HTMX_HEADERS):
-        response = alice_client.get(reverse("customers:search"), {"q": payload[:100]}, **headers)
+    for url, headers in (("core:search", {}), ("core:search", HTMX_HEADERS), ("core:palette", HTMX_HEADERS)):
+        response = alice_client.get(reverse(url), {"q": payload[:100]}, **headers)
 
         html = response.content.decode()
         reader = PageReader()

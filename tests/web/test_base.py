@@ -8,7 +8,7 @@ from django.urls import reverse
 def test_the_search_box_shows_a_short_placeholder_and_keeps_the_full_label(alice_client):
     content = alice_client.get(reverse("web:home")).content.decode()
 
-    label = '<label class="visually-hidden" for="global-search">Search contacts and companies</label>'
+    label = '<label class="visually-hidden" for="global-search">Search records</label>'
     assert label in content
     assert 'placeholder="Search…"' in content
 

@@ -25,6 +25,14 @@ def bidi(value: Any) -> SafeString:
 
 
 @register.filter
+def initials(value: Any) -> str:
+    """Up to two letters standing for a person: the first of their first and last words."""
+    words = str(value or "").split("@")[0].split()
+    letters = [word[0] for word in (words[:1] + words[1:][-1:])]
+    return "".join(letters).upper()
+
+
+@register.filter
 def ltr(value: Any) -> SafeString:
     """`{{ email|ltr }}`: an email, phone or code, always read left to right as one unit."""
     return format_html('<bdi dir="ltr" ' + INERT_ATTRIBUTE + ">{}</bdi>", "" if value is None else value)

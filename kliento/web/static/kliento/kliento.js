@@ -286,3 +286,170 @@ for (const type of ["click", "focusin"]) {
     }
   });
 })();
+
+// ---- App shell (web/base.html) ------------------------------------------------------------------
+// The sidebar's collapse button remembers its state in a cookie the server reads, so the next page
+// is drawn collapsed from the start; a collapsed rail shows each label as a tooltip beside its icon.
+(() => {
+  const COOKIE = "kliento_sidebar";
+
+  // With no choice made yet ("is-auto"), the sidebar is a rail on narrower screens (kliento.css).
+  const AUTO_RAIL = "(min-width: 576px) and (max-width: 1499.98px)";
+  const isCollapsed = (shell) =>
+    shell.classList.contains("is-collapsed") ||
+    (shell.classList.contains("is-auto") && window.matchMedia(AUTO_RAIL).matches);
+
+  const syncToggle = () => {
+    const shell = document.querySelector("[data-app-shell]");
+    const toggle = document.querySelector("[data-sidebar-toggle]");
+    if (shell && toggle) toggle.setAttribute("aria-pressed", String(isCollapsed(shell)));
+  };
+  document.addEventListener("DOMContentLoaded", syncToggle);
+  window.matchMedia(AUTO_RAIL).addEventListener("change", syncToggle);
+
+  document.addEventListener("click", (event) => {
+    const toggle = event.target.closest("[data-sidebar-toggle]");
+    if (!toggle) return;
+    const shell = document.querySelector("[data-app-shell]");
+    const value = isCollapsed(shell) ? "expanded" : "collapsed";
+    shell.classList.remove("is-auto", "is-collapsed", "is-expanded");
+    shell.classList.add(`is-${value}`);
+    toggle.setAttribute("aria-pressed", String(value === "collapsed"));
+    document.cookie = `${COOKIE}=${value}; path=/; max-age=31536000; SameSite=Lax`;
+  });
+
+  const placeTip = (event) => {
+    const item = event.target instanceof Element && event.target.closest(".sidebar-link, .sidebar-toggle");
+    if (!item) return;
+    const box = item.getBoundingClientRect();
+    item.style.setProperty("--k-tip-top", `${box.top + box.height / 2}px`);
+  };
+  document.addEventListener("mouseover", placeTip);
+  document.addEventListener("focusin", placeTip);
+
+  // On a phone the sidebar is a drawer (a dialog while open), which needs a name.
+  document.addEventListener("show.bs.offcanvas", (event) => {
+    const nav = event.target.querySelector("nav[aria-label]");
+    if (nav) event.target.setAttribute("aria-label", nav.getAttribute("aria-label"));
+  });
+  document.addEventListener("hidden.bs.offcanvas", (event) => event.target.removeAttribute("aria-label"));
+})();
+
+// ---- Command palette (Ctrl/⌘-K) -----------------------------------------------------------------
+// A modal <dialog> with an ARIA combobox: focus stays in the input, the arrow keys move the active
+// option (aria-activedescendant), Enter opens it, Escape closes the dialog and focus returns to
+// where it was. The options come from the server (core:palette) through htmx.
+(() => {
+  const isMac = /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
+  let returnTo = null;
+
+  const parts = () => {
+    const dialog = document.querySelector("[data-palette]");
+    return dialog ? { dialog, input: dialog.querySelector("[data-palette-input]") } : null;
+  };
+  const options = (dialog) => [...dialog.querySelectorAll("[data-palette-option]")];
+
+  const activate = (dialog, input, option) => {
+    for (const other of options(dialog)) other.setAttribute("aria-selected", String(other === option));
+    if (option) {
+      input.setAttribute("aria-activedescendant", option.id);
+      option.scrollIntoView({ block: "nearest" });
+    } else {
+      input.removeAttribute("aria-activedescendant");
+    }
+  };
+
+  const open = () => {
+    const found = parts();
+    if (!found || found.dialog.open) return;
+    const { dialog, input } = found;
+    returnTo = document.activeElement;
+    dialog.showModal();
+    input.value = "";
+    input.focus();
+    if (window.htmx) window.htmx.trigger(input, "palette:open");
+  };
+
+  document.addEventListener("DOMContentLoaded", () => {
+    if (isMac) document.querySelectorAll("[data-shortcut]").forEach((key) => { key.textContent = "⌘K"; });
+  });
+
+  document.addEventListener("keydown", (event) => {
+    if ((event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey && event.key.toLowerCase() === "k") {
+      const found = parts();
+      if (!found) return;
+      event.preventDefault();
+      if (found.dialog.open) found.dialog.close();
+      else open();
+    }
+  });
+
+  document.addEventListener("click", (event) => {
+    if (event.target.closest("[data-palette-open]")) {
+      event.preventDefault();
+      open();
+      return;
+    }
+    const found = parts();
+    if (!found || !found.dialog.open) return;
+    // A click on the backdrop (the dialog element itself, outside its content) or on the close button.
+    if (event.target === found.dialog || event.target.closest("[data-palette-close]")) found.dialog.close();
+  });
+
+  document.addEventListener("keydown", (event) => {
+    const found = parts();
+    if (!found || !found.dialog.open || !found.dialog.contains(event.target)) return;
+    const { dialog, input } = found;
+    if (event.key === "Tab") {
+      // Focus stays inside: the input and the close button take turns.
+      const stops = [input, dialog.querySelector("[data-palette-close]")].filter(Boolean);
+      const next = (stops.indexOf(document.activeElement) + (event.shiftKey ? -1 : 1) + stops.length) % stops.length;
+      event.preventDefault();
+      stops[next].focus();
+      return;
+    }
+    if (event.target !== input) return;
+    const all = options(dialog);
+    const current = all.findIndex((option) => option.getAttribute("aria-selected") === "true");
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      if (!all.length) return;
+      event.preventDefault();
+      const step = event.key === "ArrowDown" ? 1 : -1;
+      activate(dialog, input, all[(current + step + all.length) % all.length]);
+    } else if (event.key === "Home" && event.ctrlKey && all.length) {
+      event.preventDefault();
+      activate(dialog, input, all[0]);
+    } else if (event.key === "End" && event.ctrlKey && all.length) {
+      event.preventDefault();
+      activate(dialog, input, all[all.length - 1]);
+    } else if (event.key === "Enter" && current >= 0) {
+      event.preventDefault();
+      window.location.assign(all[current].href);
+    }
+  });
+
+  // Each new list of options starts with its first one active; the combobox says it is expanded.
+  document.addEventListener("htmx:afterSwap", (event) => {
+    const found = parts();
+    if (!found || event.detail.target.id !== "palette-body") return;
+    const { dialog, input } = found;
+    const all = options(dialog);
+    input.setAttribute("aria-expanded", String(all.length > 0));
+    activate(dialog, input, all[0] || null);
+  });
+
+  document.addEventListener("mousemove", (event) => {
+    const option = event.target instanceof Element && event.target.closest("[data-palette-option]");
+    const found = parts();
+    if (option && found && option.getAttribute("aria-selected") !== "true") activate(found.dialog, found.input, option);
+  });
+
+  document.addEventListener("close", (event) => {
+    const found = parts();
+    if (!found || event.target !== found.dialog) return;
+    found.input.setAttribute("aria-expanded", "false");
+    found.input.removeAttribute("aria-activedescendant");
+    if (returnTo && returnTo.isConnected) returnTo.focus();
+    returnTo = null;
+  }, true);
+})();
