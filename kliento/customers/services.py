@@ -52,7 +52,6 @@ from kliento.customers.models import (
     CustomField,
     LifecycleStage,
     LifecycleTransition,
-    SavedView,
     Tag,
     display_name,
 )
@@ -773,35 +772,3 @@ def delete_custom_field(*, member: Membership, field: CustomField) -> None:
     lock_record(field)  # two deletions at once: the second finds it gone
     record_change(field, action=AuditEntry.Action.PURGE, actor=member.user)
     field.delete()
-
-
-def save_view(
-    *,
-    member: Membership,
-    entity: str,
-    name: str,
-    query: Mapping[str, Any],
-    columns: Sequence[str],
-    shared: bool,
-) -> SavedView:
-    if shared:
-        require(member, Permission.MANAGE_TEAMS)
-    view = SavedView(
-        organization_id=member.organization_id,
-        entity=entity,
-        name=name.strip(),
-        owner=member.user,
-        is_shared=shared,
-        query=dict(query),
-        columns=list(columns),
-    )
-    return create_record(view, actor=member.user)
-
-
-@transaction.atomic
-def delete_view(*, member: Membership, view: SavedView) -> None:
-    if view.owner_id != member.user_id:
-        require(member, Permission.MANAGE_TEAMS)
-    lock_record(view)
-    record_change(view, action=AuditEntry.Action.PURGE, actor=member.user)
-    view.delete()

@@ -16,10 +16,10 @@ from kliento.api.api import api as ninja_api
 from kliento.api.schemas import InputSchema
 from kliento.core.models import Organization
 from kliento.core.permissions import Role
+from kliento.core.records.lists import get_list
 from kliento.core.services import create_api_key
 from kliento.customers import services
 from kliento.customers.models import Company, Contact, CustomField
-from kliento.customers.selectors import SORTS
 from tests.customers.factories import CompanyFactory, ContactFactory, CustomFieldFactory, TagFactory
 from tests.factories import MembershipFactory
 
@@ -40,7 +40,11 @@ def _list_endpoints() -> list[tuple[str, str | None]]:
             _answer(document, operations["get"])
         ):
             continue
-        sorts = [*SORTS, "cf.size", "-cf.size", "cf.plan", "-cf.plan"] if "sort" in parameters else []
+        sorts = (
+            [*get_list("contact").sorts, "cf.size", "-cf.size", "cf.plan", "-cf.plan"]
+            if "sort" in parameters
+            else []
+        )
         found += [(path, sort) for sort in [None, *sorts]]
     return found
 

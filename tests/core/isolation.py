@@ -1,7 +1,7 @@
 from django.urls import reverse
 from django.utils import timezone
 
-from kliento.core.models import ApiKey, AuditEntry, Invitation, Membership, Team, TeamMember
+from kliento.core.models import ApiKey, AuditEntry, Invitation, Membership, SavedView, Team, TeamMember
 from tests.factories import ApiKeyFactory, MembershipFactory, TeamFactory, UserFactory
 from tests.isolation import IsolationCase, Request, register
 
@@ -76,5 +76,20 @@ register(
                 "post", lambda link: reverse("core:team-edit", args=[link.team_id]), {"name": "Taken over"}
             ),
         ),
+    )
+)
+
+
+register(
+    IsolationCase(
+        model=SavedView,
+        make=lambda organization: SavedView.unscoped.create(
+            organization=organization,
+            kind="contact",
+            name="Theirs",
+            owner=MembershipFactory(organization=organization).user,
+            is_shared=True,
+        ),
+        pages=(Request("post", lambda view: reverse("core:saved-view-delete", args=[view.pk])),),
     )
 )

@@ -10,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from kliento.core.models import AuditEntry, Organization
+from kliento.core.models import AuditEntry, Organization, SavedView
 from kliento.core.permissions import Role
-from kliento.customers.models import Company, Contact, CustomField, LifecycleStage, SavedView, Source
+from kliento.customers.models import Company, Contact, CustomField, LifecycleStage, Source
 from tests.customers.factories import CompanyFactory, ContactFactory, CustomFieldFactory, TagFactory, add_tags
 from tests.factories import MembershipFactory, TeamFactory, UserFactory, add_team_members
 
@@ -373,10 +373,10 @@ def test_the_count_above_the_cap_is_an_estimate_said_as_about(alice_client, alic
 
 
 def test_an_estimate_is_written_with_the_languages_digit_grouping(alice):
-    from kliento.customers.views.list_kinds import COMPANIES as COMPANY_KIND
+    from kliento.core.records.lists import get_list
 
     with translation.override("en"):
-        assert COMPANY_KIND.count_label(310000, estimate=True) == "about 310,000 companies"
+        assert get_list("company").count_label(310000, estimate=True) == "about 310,000 companies"
 
 
 def test_the_count_of_a_list_with_a_bad_filter_is_empty(alice_client, alice):
@@ -578,7 +578,7 @@ def test_saving_a_personal_view_keeps_its_filters_sort_and_columns(alice_client,
     response = save_view(alice_client, query="stage=lead&sort=-created&cursor=abc")
 
     view = SavedView.objects.get()
-    assert (view.name, view.entity, view.is_shared, view.owner_id) == (
+    assert (view.name, view.kind, view.is_shared, view.owner_id) == (
         "Hot leads",
         "contact",
         False,
