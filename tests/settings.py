@@ -1,7 +1,11 @@
 """Kliento's settings for the test suite: jobs run at once, passwords hash fast."""
 
 from kliento.settings import *  # noqa: F403
-from kliento.settings import HUEY
+from kliento.settings import HUEY, INSTALLED_APPS
+
+# A kind of record of the tests' own, registered with the records kit like any app's.
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.recordkit"]
+ROOT_URLCONF = "tests.urls"
 
 HUEY = {**HUEY, "immediate": True}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
