@@ -95,12 +95,6 @@ class CustomFilter:
     inputs: list[FilterInput]
 
 
-@dataclass(frozen=True)
-class Chip:
-    label: str
-    remove_url: str
-
-
 def choice_widget(
     name: str, label: str, params: Mapping[str, Any], pairs: list[tuple[str, str]], invalid: set[str]
 ) -> Choice:

@@ -120,9 +120,9 @@ def _records_updated(count: int) -> str:
     return ngettext("%(count)s record updated.", "%(count)s records updated.", count)
 
 
-NEW, ALL, MINE = gettext_lazy("New"), gettext_lazy("All"), gettext_lazy("Mine")
-NO_MATCH = gettext_lazy("No rows match these filters.")
-EMPTY_LIST = gettext_lazy("Nothing here yet.")
+NEW, ALL, MINE = gettext_lazy("New record"), gettext_lazy("All records"), gettext_lazy("My records")
+NO_MATCH = gettext_lazy("No records match these filters.")
+EMPTY_LIST = gettext_lazy("No records yet.")
 RECORDS_MORE = gettext_lazy("%(count)s+ records")
 
 

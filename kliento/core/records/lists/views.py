@@ -472,7 +472,6 @@ def saved_view_delete(request: HttpRequest, view_id: int) -> HttpResponse:
 
 def list_urls(kind: str, route: str) -> list[URLPattern]:
     """The list page of a kind at `route` ("deals/"), its count and its bulk actions."""
-    name = kind  # checked against the kind's list_url_name when the list is first asked for
 
     @member_required()
     def list_page(request: HttpRequest) -> HttpResponse:
@@ -488,7 +487,7 @@ def list_urls(kind: str, route: str) -> list[URLPattern]:
         return run_bulk(request, get_list(kind))
 
     return [
-        path(route, list_page, name=f"{name}-list"),
-        path(f"{route}count/", list_count, name=f"{name}-count"),
-        path(f"{route}bulk/", list_bulk, name=f"{name}-bulk"),
+        path(route, list_page, name=f"{kind}-list"),
+        path(f"{route}count/", list_count, name=f"{kind}-count"),
+        path(f"{route}bulk/", list_bulk, name=f"{kind}-bulk"),
     ]
