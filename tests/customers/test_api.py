@@ -7,6 +7,7 @@ from django.test import Client
 
 from kliento.core.models import Membership
 from kliento.core.permissions import Role
+from kliento.core.records.fields.models import CustomField
 from kliento.core.services import create_api_key
 from kliento.customers import services
 from kliento.customers.models import (
@@ -14,7 +15,6 @@ from kliento.customers.models import (
     Consent,
     Contact,
     ContactEmail,
-    CustomField,
     LifecycleStage,
     LifecycleTransition,
     Tag,

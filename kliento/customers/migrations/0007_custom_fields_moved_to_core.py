@@ -1,0 +1,18 @@
+"""Custom fields now live in core (see core 0006, which renamed their table and copied the unique
+values): the old index of unique values goes, and CustomField leaves this app's state only."""
+
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("core", "0006_custom_fields_move_to_core"),
+        ("customers", "0006_fill_search_grams"),
+    ]
+
+    operations = [
+        migrations.DeleteModel(name="UniqueCustomValue"),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[migrations.DeleteModel(name="CustomField")],
+        ),
+    ]
