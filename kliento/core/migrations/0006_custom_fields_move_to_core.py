@@ -1,12 +1,13 @@
 """Custom fields move from customers to core, to serve every kind of record.
 
-CustomField keeps its rows and ids: its table is renamed (customers_customfield → core_customfield)
-and the model handed over with SeparateDatabaseAndState, so values stored under its keys, audit
-entries and links to a field stay valid. Its kind (`entity`) is now any registered kind's key and
-its type any registered type's, so both lose their fixed choices and get room for longer keys.
+CustomField keeps its rows and ids: its table was renamed by customers 0007 (customers_customfield →
+core_customfield) and the model is handed over here with SeparateDatabaseAndState, so values stored
+under its keys, audit entries and links to a field stay valid. Its kind (`entity`) is now any
+registered kind's key and its type any registered type's, so both lose their fixed choices and get
+room for longer keys.
 
 UniqueCustomValue is made again as a tenant table keyed by the record's id instead of foreign keys
-to contacts and companies, and filled from the old one (dropped by customers 0007). CustomValue,
+to contacts and companies, and filled from the old one (dropped by customers 0008). CustomValue,
 the index list filters read, is new and filled from the records' values.
 
 Nothing here touches customers_contact or customers_company, whose SQLite triggers keep the
@@ -22,20 +23,18 @@ BATCH = 10_000
 INDEXED_TEXT = 200
 
 
-def rename_to_core(apps, schema_editor):
-    schema_editor.execute("ALTER TABLE customers_customfield RENAME TO core_customfield")
+def relabel_to_core(apps, schema_editor):
     content_type = apps.get_model("contenttypes", "ContentType")
     content_type.objects.filter(app_label="customers", model="customfield").update(app_label="core")
     audit_entry = apps.get_model("core", "AuditEntry")
     audit_entry._base_manager.filter(record_type="customers.customfield").update(record_type="core.customfield")
 
 
-def rename_to_customers(apps, schema_editor):
+def relabel_to_customers(apps, schema_editor):
     audit_entry = apps.get_model("core", "AuditEntry")
     audit_entry._base_manager.filter(record_type="core.customfield").update(record_type="customers.customfield")
     content_type = apps.get_model("contenttypes", "ContentType")
     content_type.objects.filter(app_label="core", model="customfield").update(app_label="customers")
-    schema_editor.execute("ALTER TABLE core_customfield RENAME TO customers_customfield")
 
 
 def copy_unique_values(apps, schema_editor):
@@ -109,13 +108,13 @@ class Migration(migrations.Migration):
     dependencies = [
         ("contenttypes", "0002_remove_content_type_name"),
         ("core", "0005_auditentry_add_batch_id"),
-        ("customers", "0006_fill_search_grams"),
+        ("customers", "0007_customfield_table_for_core"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
+        migrations.RunPython(relabel_to_core, relabel_to_customers),
         migrations.SeparateDatabaseAndState(
-            database_operations=[migrations.RunPython(rename_to_core, rename_to_customers)],
             state_operations=[
                 migrations.CreateModel(
                     name="CustomField",
@@ -170,7 +169,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 "indexes": [models.Index(fields=["organization", "field", "record_id"], name="uniquecustomvalue_record")],
-                "constraints": [models.UniqueConstraint(fields=("organization", "field", "value_hash"), name="uniquecustomvalue_unique")],
+                "constraints": [models.UniqueConstraint(fields=("organization", "field", "value_hash"), name="uniquecustomvalue_unique_value")],
             },
         ),
         migrations.CreateModel(

@@ -109,8 +109,10 @@ class UniqueCustomValue(TenantModel):
 
     class Meta:
         constraints = [
+            # Not "uniquecustomvalue_unique": PostgreSQL names are per schema, and the table this one
+            # replaces still held that name while this was created.
             models.UniqueConstraint(
-                fields=["organization", "field", "value_hash"], name="uniquecustomvalue_unique"
+                fields=["organization", "field", "value_hash"], name="uniquecustomvalue_unique_value"
             ),
         ]
         indexes = [

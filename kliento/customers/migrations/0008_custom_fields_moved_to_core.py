@@ -1,5 +1,6 @@
-"""Custom fields now live in core (see core 0006, which renamed their table and copied the unique
-values): the old index of unique values goes, and CustomField leaves this app's state only."""
+"""Custom fields now live in core (see core 0006, which took the table renamed by 0007 and copied
+the unique values): the old index of unique values goes, and CustomField leaves this app's state
+only."""
 
 from django.db import migrations
 
@@ -7,7 +8,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
     dependencies = [
         ("core", "0006_custom_fields_move_to_core"),
-        ("customers", "0006_fill_search_grams"),
+        ("customers", "0007_customfield_table_for_core"),
     ]
 
     operations = [
