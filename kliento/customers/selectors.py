@@ -212,10 +212,13 @@ def filtered_customers(query: ListQuery, *, member: Membership) -> tuple[QuerySe
         queryset = queryset.filter(updated_at__date__gte=query.updated_from)
     if query.updated_to:
         queryset = queryset.filter(updated_at__date__lte=query.updated_to)
+    bounds: dict[int, tuple[CustomField, dict[str, Any]]] = {}
     for definition, bound, value in query.custom:
+        bounds.setdefault(definition.pk, (definition, {}))[1][bound] = value
+    for definition, field_bounds in bounds.values():
         # Through the field's index: a key is never part of a lookup path, a filter never reads
         # every row's JSON.
-        queryset = queryset.filter(custom_filter(definition, bound, value))
+        queryset = queryset.filter(custom_filter(definition, field_bounds))
     if query.search is not None:
         queryset = matching(queryset, query.search, member.organization_id)
     if query.sort in SORTS:

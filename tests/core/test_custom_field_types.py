@@ -11,6 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
+from kliento.core.records.fields import types
 from kliento.core.records.fields.models import CustomField, CustomValue
 from kliento.core.records.fields.types import (
     INDEXED_TEXT,
@@ -195,7 +196,7 @@ def _contacts(alice, field_type, values, **extra):
 def _matching(definition, bound, text):
     value = definition.type.filter_value(text)
     return sorted(
-        Contact.objects.filter(custom_filter(definition, bound, value)).values_list("first_name", flat=True)
+        Contact.objects.filter(custom_filter(definition, {bound: value})).values_list("first_name", flat=True)
     )
 
 
@@ -216,6 +217,16 @@ FILTERS = [
 
 @pytest.mark.parametrize(("field_type", "values", "bound", "text", "expected"), FILTERS)
 def test_a_filter_keeps_the_matching_records(alice, field_type, values, bound, text, expected):
+    definition = _contacts(alice, field_type, values)
+
+    assert _matching(definition, bound, text) == expected
+
+
+@pytest.mark.parametrize(("field_type", "values", "bound", "text", "expected"), FILTERS)
+def test_a_filter_matching_many_records_keeps_the_same_ones(
+    alice, monkeypatch, field_type, values, bound, text, expected
+):
+    monkeypatch.setattr(types, "WALK_FROM", 1)  # every value counts as common: checked row by row
     definition = _contacts(alice, field_type, values)
 
     assert _matching(definition, bound, text) == expected

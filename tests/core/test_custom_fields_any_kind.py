@@ -143,7 +143,7 @@ def test_a_kinds_records_are_filtered_through_the_index(alice):
     _gadget(alice, "Light", {"weight": 2})
     _gadget(alice, "Heavy", {"weight": 20})
 
-    heavy = Gadget.objects.filter(custom_filter(field, "min", 10.0))
+    heavy = Gadget.objects.filter(custom_filter(field, {"min": 10.0}))
 
     assert list(heavy.values_list("name", flat=True)) == ["Heavy"]
     assert CustomValue.objects.filter(field=field).count() == 2
@@ -154,9 +154,9 @@ def test_a_new_field_finds_the_values_its_key_already_holds(alice):
 
     field = _field(alice)
 
-    assert list(Gadget.objects.filter(custom_filter(field, "eq", "S-9")).values_list("name", flat=True)) == [
-        "Old"
-    ]
+    assert list(
+        Gadget.objects.filter(custom_filter(field, {"eq": "S-9"})).values_list("name", flat=True)
+    ) == ["Old"]
 
 
 def test_deleting_a_field_drops_its_index_and_keeps_the_values(alice):
@@ -210,6 +210,8 @@ def test_a_new_type_is_one_class(alice, email_type):
 
     with pytest.raises(ValidationError):
         clean_custom_values("gadget", {"contact_email": "not an address"})
-    found = Gadget.objects.filter(custom_filter(field, "eq", field.type.filter_value("SOMEONE@example.com")))
+    found = Gadget.objects.filter(
+        custom_filter(field, {"eq": field.type.filter_value("SOMEONE@example.com")})
+    )
     assert list(found.values_list("name", flat=True)) == ["Mailed"]
     assert field.type.form_field().label == "Serial"

@@ -30,12 +30,12 @@ from __future__ import annotations
 
 import datetime
 import decimal
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Expression, FloatField, Q, TextField, Value
+from django.db.models import Exists, Expression, FloatField, OuterRef, Q, TextField, Value
 from django.db.models.functions import Cast, Coalesce
 from django.db.models.lookups import Exact
 from django.utils import formats
@@ -53,6 +53,8 @@ TEXT_LIMIT = 1000
 # longer text is checked against the record's own value as well.
 INDEXED_TEXT = 200
 BLANK = [("", "—")]
+# From how many matching records a filter walks the list's order instead of starting from them.
+WALK_FROM = 5_000
 # Rows without a value sort as the smallest number or empty text, so a keyset cursor never meets NULL.
 LOWEST_NUMBER = -1e300
 
@@ -125,9 +127,11 @@ class FieldType:
             return []
         return [(str(value)[:INDEXED_TEXT], None)]
 
-    def filter(self, bound: str, value: Any, *, column: str) -> Q:
-        """Records whose value equals (`bound` "eq") or is at least ("min") or at most ("max") `value`."""
-        return self.indexed(text_value=str(value)[:INDEXED_TEXT])
+    def filter(self, bounds: Mapping[str, Any], *, column: str) -> Q:
+        """Records whose value equals `bounds["eq"]`, or (types filtered by a range) lies from
+        `bounds["min"]` up to `bounds["max"]`; each value as `filter_value` gives it. One index
+        range per field, so that the database can tell how many records it holds."""
+        return self.indexed(text_value=str(bounds["eq"])[:INDEXED_TEXT])
 
     def sort_expression(self, column: str) -> Expression:
         return Coalesce(JSONKeyText(column, self.definition.key), Value(""), output_field=TextField())
@@ -137,8 +141,13 @@ class FieldType:
         many records the organization has."""
         from kliento.core.records.fields.models import CustomValue
 
-        rows = CustomValue.objects.filter(field_id=self.definition.pk, **lookup).values("record_id")
-        return Q(pk__in=rows)
+        rows = CustomValue.objects.filter(field_id=self.definition.pk, **lookup)
+        if rows[:WALK_FROM].count() < WALK_FROM:
+            # Few records hold the value: start from their index rows and sort only them.
+            return Q(pk__in=rows.values("record_id"))
+        # Many do: walking the list in its own order and checking each record fills a page sooner.
+        # Said as EXISTS, since SQLite always starts from the rows of an `id IN (…)`, however many.
+        return Q(Exists(rows.filter(record_id=OuterRef("pk"))))
 
 
 class TextType(FieldType):
@@ -151,7 +160,8 @@ class TextType(FieldType):
             raise ValidationError(_("At most %(limit)s characters.") % {"limit": TEXT_LIMIT})
         return text
 
-    def filter(self, bound: str, value: Any, *, column: str) -> Q:
+    def filter(self, bounds: Mapping[str, Any], *, column: str) -> Q:
+        value = bounds["eq"]
         matches = self.indexed(text_value=value[:INDEXED_TEXT])
         if len(value) >= INDEXED_TEXT:  # the index holds a prefix: the whole text decides
             return matches & Q(Exact(Cast(JSONKeyText(column, self.definition.key), TextField()), value))
@@ -207,9 +217,8 @@ class NumberType(FieldType):
         except (ValidationError, OverflowError):
             return []
 
-    def filter(self, bound: str, value: Any, *, column: str) -> Q:
-        lookup = {"eq": "number_value", "min": "number_value__gte", "max": "number_value__lte"}[bound]
-        return self.indexed(**{lookup: value})
+    def filter(self, bounds: Mapping[str, Any], *, column: str) -> Q:
+        return self.indexed(**_range_lookups("number_value", bounds))
 
     def sort_expression(self, column: str) -> Expression:
         return Coalesce(Cast(JSONKeyText(column, self.definition.key), FloatField()), Value(LOWEST_NUMBER))
@@ -238,6 +247,11 @@ class DecimalType(NumberType):
 
     def from_form(self, cleaned: Any) -> Any:
         return "" if cleaned is None else str(cleaned)
+
+
+def _range_lookups(column: str, bounds: Mapping[str, Any]) -> dict[str, Any]:
+    lookups = {"eq": column, "min": f"{column}__gte", "max": f"{column}__lte"}
+    return {lookups[bound]: value for bound, value in bounds.items()}
 
 
 class DateType(FieldType):
@@ -278,10 +292,8 @@ class DateType(FieldType):
     def from_form(self, cleaned: Any) -> Any:
         return "" if cleaned is None else cleaned.isoformat()
 
-    def filter(self, bound: str, value: Any, *, column: str) -> Q:
-        # ISO dates sort as text in date order.
-        lookup = {"eq": "text_value", "min": "text_value__gte", "max": "text_value__lte"}[bound]
-        return self.indexed(**{lookup: value})
+    def filter(self, bounds: Mapping[str, Any], *, column: str) -> Q:
+        return self.indexed(**_range_lookups("text_value", bounds))  # ISO dates sort as text
 
 
 class BooleanType(FieldType):
@@ -326,8 +338,8 @@ class BooleanType(FieldType):
         except ValidationError:
             return []
 
-    def filter(self, bound: str, value: Any, *, column: str) -> Q:
-        return self.indexed(text_value="true" if value else "false")
+    def filter(self, bounds: Mapping[str, Any], *, column: str) -> Q:
+        return self.indexed(text_value="true" if bounds["eq"] else "false")
 
 
 class ChoiceType(FieldType):
@@ -394,10 +406,10 @@ class MultiChoiceType(ChoiceType):
         items = stored if isinstance(stored, list) else [stored]
         return [(str(item)[:INDEXED_TEXT], None) for item in dict.fromkeys(items) if not is_empty(item)]
 
-    def filter(self, bound: str, value: Any, *, column: str) -> Q:
+    def filter(self, bounds: Mapping[str, Any], *, column: str) -> Q:
         """Records holding every one of the chosen values."""
         held = Q()
-        for choice in value:
+        for choice in bounds["eq"]:
             held &= self.indexed(text_value=choice[:INDEXED_TEXT])
         return held
 

@@ -10,7 +10,7 @@ from contextlib import closing
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Expression, Model, Q
 from django.utils.translation import gettext as _
 
@@ -239,6 +239,7 @@ def rebuild_custom_values(definition: CustomField) -> None:
     services (demo data, bulk loads)."""
     CustomValue.objects.filter(field=definition).delete()
     rows: list[CustomValue] = []
+    written = 0
     records = _records_holding(definition)
     with closing(records):
         for record_id, values in records:
@@ -247,18 +248,25 @@ def rebuild_custom_values(definition: CustomField) -> None:
                 rows += _index_rows(definition, record_id, value)
             if len(rows) >= BATCH:
                 CustomValue.objects.bulk_create(rows)
-                rows = []
+                written, rows = written + len(rows), []
     CustomValue.objects.bulk_create(rows)
+    if written:
+        # Filters choose their plan by the table's statistics; after a large load they would be
+        # stale until the next automatic ANALYZE, and the first filters could take seconds.
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(CustomValue._meta.db_table)}")
 
 
 # Filters and sorts --------------------------------------------------------------------------------
 
 
-def custom_filter(definition: CustomField, bound: str, value: Any) -> Q:
-    """Records whose value of the field equals `value` (bound "eq") or lies from ("min") or up to
-    ("max") it; `value` as the type's `filter_value` gives it. Reads the CustomValue index."""
+def custom_filter(definition: CustomField, bounds: Mapping[str, Any]) -> Q:
+    """Records whose value of the field equals `bounds["eq"]` or lies from `bounds["min"]` up to
+    `bounds["max"]` (each as the type's `filter_value` gives it), read from the CustomValue index.
+    Both bounds of a range go in one call: one index range the planner can estimate, where two
+    separate conditions would each look unselective."""
     column = get_kind(definition.entity).custom_fields_column
-    return definition.type.filter(bound, value, column=column)
+    return definition.type.filter(bounds, column=column)
 
 
 def custom_sort(definition: CustomField) -> Expression:
