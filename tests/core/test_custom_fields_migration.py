@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("core", "0005_auditentry_add_batch_id"), ("customers", "0006_fill_search_grams")]
+BEFORE = [("core", "0008_invitation_add_token_salt"), ("customers", "0007_tag_links_carry_organization")]
 
 
 def _triggers() -> set[str]:

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("core", "0006_custom_fields_move_to_core"),
+        ("core", "0009_custom_fields_move_to_core"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,13 +1,13 @@
 """Custom fields move from customers to core, to serve every kind of record.
 
-CustomField keeps its rows and ids: its table was renamed by customers 0007 (customers_customfield →
+CustomField keeps its rows and ids: its table was renamed by customers 0008 (customers_customfield →
 core_customfield) and the model is handed over here with SeparateDatabaseAndState, so values stored
 under its keys, audit entries and links to a field stay valid. Its kind (`entity`) is now any
 registered kind's key and its type any registered type's, so both lose their fixed choices and get
 room for longer keys.
 
 UniqueCustomValue is made again as a tenant table keyed by the record's id instead of foreign keys
-to contacts and companies, and filled from the old one (dropped by customers 0008). CustomValue,
+to contacts and companies, and filled from the old one (dropped by customers 0009). CustomValue,
 the index list filters read, is new and filled from the records' values.
 
 Nothing here touches customers_contact or customers_company, whose SQLite triggers keep the
@@ -107,8 +107,8 @@ def index_values(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("contenttypes", "0002_remove_content_type_name"),
-        ("core", "0005_auditentry_add_batch_id"),
-        ("customers", "0007_customfield_table_for_core"),
+        ("core", "0008_invitation_add_token_salt"),
+        ("customers", "0008_customfield_table_for_core"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

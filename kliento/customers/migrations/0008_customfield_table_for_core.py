@@ -1,4 +1,4 @@
-"""The custom field table takes the name it has in core (core 0006 takes the model over): renamed
+"""The custom field table takes the name it has in core (core 0009 takes the model over): renamed
 here, where the model still is, so that customers' own state names the table as it is at every
 step, forwards and backwards, and the old index of unique values keeps pointing at it."""
 
@@ -7,7 +7,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("customers", "0006_fill_search_grams"),
+        ("customers", "0007_tag_links_carry_organization"),
     ]
 
     operations = [
