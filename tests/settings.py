@@ -22,3 +22,6 @@ if CACHES["default"]["BACKEND"].endswith("FileBasedCache"):  # noqa: F405
             "OPTIONS": {"MAX_ENTRIES": 100_000},
         }
     }
+
+# A kind of record that only the tests register (see tests/gadgets).
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.gadgets"]  # noqa: F405

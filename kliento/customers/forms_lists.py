@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy as _
 
 from kliento.core.forms import StyledForm
 from kliento.core.models import MAX_ID
-from kliento.customers.models import Company, CustomField, LifecycleStage, Source
-from kliento.customers.selectors import NUMERIC_TYPES
+from kliento.core.records.fields.models import CustomField
+from kliento.customers.models import Company, LifecycleStage, Source
 
 BULK_ACTIONS = [
     ("assign_owner", _("Assign owner")),
@@ -205,8 +205,8 @@ def value_label(
         return company.name if company is not None and str(company.pk) == value else value
     if name.startswith("cf."):
         definition = definitions.get(name[3:].partition(".")[0])
-        if definition is not None and definition.field_type == CustomField.FieldType.BOOLEAN:
-            return {"true": gettext("Yes"), "false": gettext("No")}.get(value.lower(), value)
+        if definition is not None:
+            return dict(definition.type.filter_options()).get(value.lower(), value)
     return value
 
 
@@ -216,9 +216,9 @@ def custom_field_filters(
     filters = []
     for definition in definitions:
         name = f"cf.{definition.key}"
-        kind = definition.field_type
-        if kind in (*NUMERIC_TYPES, CustomField.FieldType.DATE):
-            input_type = "date" if kind == CustomField.FieldType.DATE else "number"
+        field_type = definition.type
+        if field_type.filter_widget == "range":
+            input_type = field_type.filter_input_type
             inputs = [
                 FilterInput(
                     name=f"{name}.{bound}",
@@ -229,16 +229,19 @@ def custom_field_filters(
                 )
                 for bound, label in (("min", gettext("%(field)s from")), ("max", gettext("%(field)s up to")))
             ]
-        elif kind == CustomField.FieldType.TEXT:
+        elif field_type.filter_widget == "text":
             inputs = [
-                FilterInput(name, definition.label, params.get(name, ""), "text", invalid=name in invalid)
+                FilterInput(
+                    name,
+                    definition.label,
+                    params.get(name, ""),
+                    field_type.filter_input_type,
+                    invalid=name in invalid,
+                )
             ]
         else:
             current = params.get(name, "")
-            if kind == CustomField.FieldType.BOOLEAN:
-                pairs = [("true", gettext("Yes")), ("false", gettext("No"))]
-            else:
-                pairs = [(choice, choice) for choice in definition.choices]
+            pairs = field_type.filter_options()
             options = [Option("", gettext("Any")), *(Option(v, label, v == current) for v, label in pairs)]
             inputs = [
                 FilterInput(name, definition.label, current, "select", options, invalid=name in invalid)

@@ -10,29 +10,25 @@ fragment of a name, an email, phone digits), and `sort` (see SORTS, or `cf.<key>
 from __future__ import annotations
 
 import datetime
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connections
-from django.db.models import BooleanField, Count, FloatField, Q, QuerySet, TextField, Value
-from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast, Coalesce
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from kliento.core.json_fields import JSONKeyText
 from kliento.core.models import MAX_ID, Membership, Team
 from kliento.core.permissions import Permission
 from kliento.core.records import tags as record_tags
+from kliento.core.records.fields.models import CustomField
+from kliento.core.records.fields.values import custom_filter, custom_sort, definitions_for
 from kliento.core.text import text_errors
-from kliento.customers.custom_fields import coerce_value, definitions_for
 from kliento.customers.models import (
     Company,
     Contact,
-    CustomField,
+    CustomerEntity,
     LifecycleStage,
     LifecycleTransition,
     SavedView,
@@ -50,7 +46,6 @@ SORTS: dict[str, list[str]] = {
 }
 DEFAULT_SORT = "name"
 MULTI_VALUED = ("stage", "owner", "tag", "source")
-NUMERIC_TYPES = (CustomField.FieldType.NUMBER, CustomField.FieldType.DECIMAL)
 
 
 @dataclass
@@ -161,16 +156,17 @@ def parse_list_query(entity: str, params: Mapping[str, Any], *, member: Membersh
         if definition is None or bound not in ("", "min", "max"):
             errors[name] = [_("There is no custom field with this key.")]
             continue
+        if bound and definition.type.filter_widget != "range":
+            errors[name] = [_("This field is not filtered by a range.")]
+            continue
         value = _one(params, name)
         if not value:
             continue
         try:
-            coerced = coerce_value(definition, value)
+            coerced = definition.type.filter_value(value)
         except ValidationError as error:
             errors[name] = error.messages
             continue
-        if definition.field_type in NUMERIC_TYPES:
-            coerced = float(coerced)
         query.custom.append((definition, bound or "eq", coerced))
     if sort not in SORTS and sort.lstrip("-").removeprefix("cf.") not in definitions:
         errors["sort"] = [_("Unknown sort.")]
@@ -182,7 +178,7 @@ def parse_list_query(entity: str, params: Mapping[str, Any], *, member: Membersh
 
 
 def _base_queryset(entity: str, member: Membership) -> QuerySet:
-    model = Contact if entity == CustomField.Entity.CONTACT else Company
+    model = Contact if entity == CustomerEntity.CONTACT else Company
     queryset = model.objects.visible_to(member).select_related("owner")
     if model is Contact:
         queryset = queryset.select_related("company")
@@ -206,7 +202,7 @@ def filtered_customers(query: ListQuery, *, member: Membership) -> tuple[QuerySe
         queryset = queryset.filter(source__in=query.source)
     for tag in query.tag:
         queryset = record_tags.tagged(queryset, tag)
-    if query.company is not None and query.entity == CustomField.Entity.CONTACT:
+    if query.company is not None and query.entity == CustomerEntity.CONTACT:
         queryset = queryset.filter(company_id=query.company)
     if query.created_from:
         queryset = queryset.filter(created_at__date__gte=query.created_from)
@@ -216,23 +212,13 @@ def filtered_customers(query: ListQuery, *, member: Membership) -> tuple[QuerySe
         queryset = queryset.filter(updated_at__date__gte=query.updated_from)
     if query.updated_to:
         queryset = queryset.filter(updated_at__date__lte=query.updated_to)
-    for index, (definition, bound, value) in enumerate(query.custom):
-        alias = f"cf_filter_{index}"
-        # The key is the organization's own word: never part of a lookup path (see JSONKeyText).
-        text = JSONKeyText("custom_fields", definition.key)
-        if definition.field_type in NUMERIC_TYPES:
-            queryset = queryset.alias(**{alias: Cast(text, FloatField())})
-        elif definition.field_type == CustomField.FieldType.MULTI_CHOICE:
-            queryset = _holding_choices(queryset, definition.key, value)
-            continue
-        elif definition.field_type == CustomField.FieldType.BOOLEAN:
-            queryset = queryset.alias(**{alias: text}).filter(**{alias: "true" if value else "false"})
-            continue
-        else:
-            # As plain text: a JSON key's own lookups would parse the value as JSON on SQLite.
-            queryset = queryset.alias(**{alias: Cast(text, TextField())})
-        lookup = {"eq": "exact", "min": "gte", "max": "lte"}[bound]
-        queryset = queryset.filter(**{f"{alias}__{lookup}": value})
+    bounds: dict[int, tuple[CustomField, dict[str, Any]]] = {}
+    for definition, bound, value in query.custom:
+        bounds.setdefault(definition.pk, (definition, {}))[1][bound] = value
+    for definition, field_bounds in bounds.values():
+        # Through the field's index: a key is never part of a lookup path, a filter never reads
+        # every row's JSON.
+        queryset = queryset.filter(custom_filter(definition, field_bounds))
     if query.search is not None:
         queryset = matching(queryset, query.search, member.organization_id)
     if query.sort in SORTS:
@@ -240,32 +226,8 @@ def filtered_customers(query: ListQuery, *, member: Membership) -> tuple[QuerySe
     descending = query.sort.startswith("-")
     key = query.sort.lstrip("-").removeprefix("cf.")
     definition = next(d for d in definitions_for(query.entity) if d.key == key)
-    text = JSONKeyText("custom_fields", key)
-    # Rows without a value sort as empty text (or the smallest number), so the cursor never meets NULL.
-    sort_value = (
-        Coalesce(Cast(text, FloatField()), Value(-1e300))
-        if definition.field_type in NUMERIC_TYPES
-        else Coalesce(text, Value(""), output_field=TextField())
-    )
-    queryset = queryset.annotate(cf_sort=sort_value)
+    queryset = queryset.annotate(cf_sort=custom_sort(definition))
     return queryset, ["-cf_sort", "-id"] if descending else ["cf_sort", "id"]
-
-
-def _holding_choices(queryset: QuerySet, key: str, choices: list[str]) -> QuerySet:
-    """Rows whose multi-choice custom field holds every one of `choices`."""
-    if connections[queryset.db].features.supports_json_field_contains:
-        # Containment of {key: choices} names the key as data, not as a lookup path.
-        return queryset.filter(custom_fields__contains={key: choices})
-    column = f'"{queryset.model._meta.db_table}"."custom_fields"'  # SQLite has no JSON containment
-    for choice in choices:
-        queryset = queryset.filter(
-            RawSQL(
-                f"EXISTS (SELECT 1 FROM json_each({column}, %s) WHERE json_each.value = %s)",
-                ("$." + json.dumps(key), choice),
-                output_field=BooleanField(),
-            )
-        )
-    return queryset
 
 
 def tags_of_page(model: type[Contact | Company], ids: list[int]) -> dict[int, list[tuple[str, str]]]:

@@ -12,7 +12,8 @@ from django.utils import translation
 
 from kliento.core.models import AuditEntry, Organization
 from kliento.core.permissions import Role
-from kliento.customers.models import Company, Contact, CustomField, LifecycleStage, SavedView, Source
+from kliento.core.records.fields.models import CustomField
+from kliento.customers.models import Company, Contact, LifecycleStage, SavedView, Source
 from tests.customers.factories import CompanyFactory, ContactFactory, CustomFieldFactory, TagFactory, add_tags
 from tests.factories import MembershipFactory, TeamFactory, UserFactory, add_team_members
 

@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from kliento.customers.models import Company, Contact, CustomField
+from kliento.customers.models import Company, Contact, CustomerEntity
 
 COLUMN_LABELS: dict[str, Promise] = {
     "name": gettext_lazy("Name"),
@@ -30,7 +30,6 @@ COLUMN_LABELS: dict[str, Promise] = {
 }
 # Dates read best newest first; names and custom fields A to Z.
 BUILT_IN_SORTS = {"name": ("name", False), "created": ("created", True), "updated": ("updated", True)}
-NUMERIC_TYPES = (CustomField.FieldType.NUMBER, CustomField.FieldType.DECIMAL)
 
 
 @dataclass(frozen=True)
@@ -73,7 +72,7 @@ class ListKind:
 
     @property
     def is_contact(self) -> bool:
-        return self.entity == CustomField.Entity.CONTACT
+        return self.entity == CustomerEntity.CONTACT
 
     def empty_text(self) -> str:
         if self.is_contact:
@@ -123,7 +122,7 @@ class ListKind:
 
 
 CONTACTS = ListKind(
-    entity=CustomField.Entity.CONTACT,
+    entity=CustomerEntity.CONTACT,
     model=Contact,
     url_name="customers:contact-list",
     bulk_url_name="customers:contact-bulk",
@@ -149,7 +148,7 @@ CONTACTS = ListKind(
     ),
 )  # fmt: skip
 COMPANIES = ListKind(
-    entity=CustomField.Entity.COMPANY,
+    entity=CustomerEntity.COMPANY,
     model=Company,
     url_name="customers:company-list",
     bulk_url_name="customers:company-bulk",

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-import decimal
 import html
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,11 +13,12 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from kliento.core.markup import INERT_ATTRIBUTE
-from kliento.customers.models import CustomField, LifecycleStage, Source
+from kliento.core.records.fields.models import CustomField
+from kliento.customers.models import LifecycleStage, Source
 from kliento.customers.normalize import format_phone
 from kliento.customers.selectors import tags_of_page
 from kliento.customers.templatetags.customer_cards import stage_badge
-from kliento.customers.views.list_kinds import BUILT_IN_SORTS, COLUMN_LABELS, NUMERIC_TYPES, ListKind
+from kliento.customers.views.list_kinds import BUILT_IN_SORTS, COLUMN_LABELS, ListKind
 from kliento.web.links import url_maker
 
 TAGS_SHOWN = 2  # per row; the rest is "+3"
@@ -35,7 +34,7 @@ class Column:
 
     @property
     def is_numeric(self) -> bool:
-        return self.definition is not None and self.definition.field_type in NUMERIC_TYPES
+        return self.definition is not None and self.definition.type.is_numeric
 
 
 @dataclass(frozen=True)
@@ -167,23 +166,8 @@ def chosen_columns(params: QueryDict, available: list[Column], kind: ListKind) -
 
 
 def _custom_cell(definition: CustomField, value: Any) -> Cell:
-    if value is None or value == "" or value == []:
-        return Cell("text", "")
-    kind = definition.field_type
-    try:
-        if kind == CustomField.FieldType.NUMBER:
-            return Cell("number", int(value))
-        if kind == CustomField.FieldType.DECIMAL:
-            return Cell("number", decimal.Decimal(str(value)))
-        if kind == CustomField.FieldType.DATE:
-            return Cell("date", datetime.date.fromisoformat(str(value)))
-    except (ValueError, decimal.InvalidOperation):
-        return Cell("text", str(value))  # written before the field changed type: show it as it is
-    if kind == CustomField.FieldType.BOOLEAN:
-        return Cell("bool", bool(value))
-    if isinstance(value, list):
-        return Cell("text", ", ".join(str(item) for item in value))
-    return Cell("text", str(value))
+    kind, shown = definition.type.cell(value)
+    return Cell(kind, shown)
 
 
 @dataclass(frozen=True)

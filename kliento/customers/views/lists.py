@@ -28,10 +28,11 @@ from kliento.core.errors import DomainError, NotAllowed
 from kliento.core.models import Membership, Team
 from kliento.core.pagination import keyset_page
 from kliento.core.permissions import Permission
+from kliento.core.records.fields.models import CustomField
+from kliento.core.records.fields.values import definitions_for
 from kliento.core.selectors import members_of_organization
 from kliento.core.views import member_required
 from kliento.customers import services
-from kliento.customers.custom_fields import definitions_for
 from kliento.customers.forms_lists import (
     BULK_ACTIONS,
     DATE_FILTERS,
@@ -47,7 +48,7 @@ from kliento.customers.forms_lists import (
     filter_values,
     value_label,
 )
-from kliento.customers.models import Company, CustomField, LifecycleStage, SavedView, Source, Tag
+from kliento.customers.models import Company, LifecycleStage, SavedView, Source, Tag
 from kliento.customers.selectors import DEFAULT_SORT, filtered_customers, parse_list_query, saved_views_for
 from kliento.customers.views.list_kinds import COMPANIES, CONTACTS, KINDS, ListKind
 from kliento.customers.views.list_table import (
