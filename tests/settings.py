@@ -3,8 +3,9 @@
 from kliento.settings import *  # noqa: F403
 from kliento.settings import HUEY, INSTALLED_APPS
 
-# A kind of record of the tests' own, registered with the records kit like any app's.
-INSTALLED_APPS = [*INSTALLED_APPS, "tests.recordkit"]
+# Kinds of record of the tests' own, registered like any app's: one with a list and saved views
+# (tests/recordkit), one with custom fields (tests/gadgets).
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.recordkit", "tests.gadgets"]
 ROOT_URLCONF = "tests.urls"
 
 HUEY = {**HUEY, "immediate": True}

@@ -19,9 +19,6 @@ NOT_TENANT_KEYED = {
     "core.User_groups": "Django's permission groups of a user, unused by Kliento's roles",
     "core.User_user_permissions": "Django's per-user permissions, unused by Kliento's roles",
     "core.Throttle": "sign-in attempts, counted before anyone is known to belong anywhere",
-    # Not a reason to keep: the index of unique custom-field values is to carry its organization
-    # like every table; take it off this list when it does.
-    "customers.UniqueCustomValue": "(to do) keyed only through its custom field's organization",
 }
 
 # Each use of `.unscoped` in kliento/, as (file, function or module-level name), with why it may

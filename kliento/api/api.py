@@ -20,6 +20,7 @@ api = NinjaAPI(
 install_error_handlers(api)
 
 api.add_router("/v1/", "kliento.core.api.router")
+api.add_router("/v1/", "kliento.core.records.fields.api.router")
 api.add_router("/v1/", "kliento.customers.api.router")
 
 

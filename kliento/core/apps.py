@@ -70,6 +70,15 @@ class CoreConfig(AppConfig):
             )
         )
 
+        from django.db.models.signals import post_delete, post_save
+
+        from kliento.core.records.fields.models import CustomField
+        from kliento.core.records.fields.values import forget_definitions
+
+        post_save.connect(forget_definitions, sender=CustomField, dispatch_uid="forget_custom_fields_saved")
+        post_delete.connect(forget_definitions, sender=CustomField, dispatch_uid="forget_custom_fields_gone")
+        register_history(CustomField, hidden={"position"})
+
         register_history(Organization)
         register_history(Membership)
         register_history(Tag)

@@ -360,3 +360,7 @@ class Throttle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.email} {self.client}: {self.attempts}"
+
+
+# Models kept in modules of their own, loaded with the app's models.
+from kliento.core.records.fields.models import CustomField, CustomValue, UniqueCustomValue  # noqa: E402, F401

@@ -23,19 +23,14 @@ from kliento.core.counting import count_rows
 from kliento.core.models import Membership
 from kliento.core.pagination import keyset_page
 from kliento.customers import selectors, services
-from kliento.customers.custom_fields import definitions_for
 from kliento.customers.kinds import CUSTOMER_KINDS, CustomerKind
-from kliento.customers.models import Consent, CustomField, LifecycleTransition, Tag
+from kliento.customers.models import Consent, LifecycleTransition, Tag
 from kliento.customers.schemas import (
     BulkIn,
     BulkOut,
     ChannelName,
     ConsentIn,
     ConsentOut,
-    CustomFieldIn,
-    CustomFieldOut,
-    CustomFieldPatch,
-    EntityName,
     ListCount,
     ListParams,
     SearchHitOut,
@@ -245,36 +240,6 @@ def set_contact_consent(
         note=payload.note,
         member=member,
     )
-
-
-# Custom field definitions
-
-
-@router.get("/custom-fields", response=list[CustomFieldOut], tags=["custom fields"])
-def list_custom_fields(request: HttpRequest, entity: EntityName | None = None) -> list[CustomField]:
-    if entity is None:
-        return list(CustomField.objects.order_by("entity", "position", "id"))
-    return definitions_for(entity)
-
-
-@router.post("/custom-fields", response={201: CustomFieldOut}, tags=["custom fields"])
-def create_custom_field(request: HttpRequest, payload: CustomFieldIn) -> Status:
-    data = payload.model_dump(exclude_unset=True)
-    return Status(201, services.save_custom_field(member=_member(request), data=data))
-
-
-@router.patch("/custom-fields/{field_id}", response=CustomFieldOut, tags=["custom fields"])
-def update_custom_field(request: HttpRequest, field_id: int, payload: CustomFieldPatch) -> CustomField:
-    field = get_object_or_404(CustomField.objects, pk=field_id)
-    data = payload.model_dump(exclude_unset=True)
-    return services.save_custom_field(member=_member(request), data=data, field=field)
-
-
-@router.delete("/custom-fields/{field_id}", response={204: None}, tags=["custom fields"])
-def delete_custom_field(request: HttpRequest, field_id: int) -> Status:
-    field = get_object_or_404(CustomField.objects, pk=field_id)
-    services.delete_custom_field(member=_member(request), field=field)
-    return Status(204, None)
 
 
 # Tags

@@ -8,19 +8,12 @@ class CustomersConfig(AppConfig):
     verbose_name = _("Customers")
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete, post_save
-
         from kliento.core.navigation import NavItem, register_nav_item
         from kliento.core.permissions import Permission
-        from kliento.core.trash import register_trashable
-        from kliento.customers.custom_fields import forget_definitions
-        from kliento.customers.models import Company, CompanyTag, Contact, ContactTag, CustomField
-        from kliento.customers.services import restore_customer
-
-        post_save.connect(forget_definitions, sender=CustomField, dispatch_uid="forget_custom_fields_saved")
-        post_delete.connect(forget_definitions, sender=CustomField, dispatch_uid="forget_custom_fields_gone")
-
         from kliento.core.records.kinds import RecordKind, register_kind
+        from kliento.core.trash import register_trashable
+        from kliento.customers.models import Company, CompanyTag, Contact, ContactTag
+        from kliento.customers.services import restore_customer
 
         register_kind(
             RecordKind(

@@ -8,8 +8,6 @@ on the field they name by `apply_service_error`.
 
 from __future__ import annotations
 
-import datetime
-import decimal
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -25,7 +23,9 @@ from kliento.core.countries import country_choices
 from kliento.core.errors import DomainError
 from kliento.core.forms import VERSION_FIELD, ErrorLink, StyledForm, add_version_field
 from kliento.core.models import LANGUAGE_CHOICES, Membership
-from kliento.customers.custom_fields import TEXT_LIMIT
+from kliento.core.records.fields.models import CustomField
+from kliento.core.records.fields.types import field_type_choices
+from kliento.core.records.fields.values import kinds_with_custom_fields
 from kliento.customers.models import (
     NAME_MAX,
     TEXT_MAX,
@@ -33,7 +33,7 @@ from kliento.customers.models import (
     Company,
     ContactEmail,
     ContactPhone,
-    CustomField,
+    CustomerEntity,
     LifecycleStage,
     Source,
 )
@@ -84,54 +84,7 @@ def owner_choices() -> list[tuple[str, str]]:
 
 def custom_form_field(definition: CustomField) -> forms.Field:
     """The input a custom field needs, by type, with its label, help text and required marker."""
-    kind = definition.field_type
-    common: dict[str, Any] = {
-        "label": definition.label,
-        "required": definition.is_required,
-        "help_text": definition.help_text,
-    }
-    form_field: forms.Field
-    if kind == CustomField.FieldType.NUMBER:
-        form_field = forms.IntegerField(**common)
-    elif kind == CustomField.FieldType.DECIMAL:
-        form_field = forms.DecimalField(**common, widget=forms.NumberInput(attrs={"step": "any"}))
-    elif kind == CustomField.FieldType.DATE:
-        form_field = forms.DateField(
-            **common, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-        )
-    elif kind == CustomField.FieldType.BOOLEAN:
-        form_field = forms.ChoiceField(**common, choices=[*BLANK, ("true", _("Yes")), ("false", _("No"))])
-    elif kind == CustomField.FieldType.CHOICE:
-        form_field = forms.ChoiceField(**common, choices=BLANK + [(c, c) for c in definition.choices])
-    elif kind == CustomField.FieldType.MULTI_CHOICE:
-        form_field = forms.MultipleChoiceField(
-            **common,
-            choices=[(c, c) for c in definition.choices],
-            widget=forms.CheckboxSelectMultiple,
-        )
-    else:
-        form_field = forms.CharField(**common, max_length=TEXT_LIMIT)
-    return _styled(form_field)
-
-
-def custom_initial(definition: CustomField, stored: Any) -> Any:
-    """A stored custom value as its input shows it."""
-    if stored is None:
-        return None
-    if definition.field_type == CustomField.FieldType.BOOLEAN:
-        return "true" if stored else "false"
-    return stored
-
-
-def custom_service_value(value: Any) -> Any:
-    """A cleaned input value as the service takes it; empty means "no value"."""
-    if value is None:
-        return ""
-    if isinstance(value, decimal.Decimal):
-        return str(value)
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return value
+    return _styled(definition.type.form_field())
 
 
 # Contact and company forms ----------------------------------------------------------------
@@ -227,7 +180,7 @@ class CustomerForm(StyledForm, forms.Form):
         initial["tags"] = ", ".join(tag.name for tag in instance.tags.all())
         for definition in definitions:
             stored = instance.custom_fields.get(definition.key)
-            initial[CUSTOM_PREFIX + definition.key] = custom_initial(definition, stored)
+            initial[CUSTOM_PREFIX + definition.key] = definition.type.initial(stored)
         return initial
 
     def custom_fields_shown(self) -> list[forms.BoundField]:
@@ -240,7 +193,8 @@ class CustomerForm(StyledForm, forms.Form):
             if name == VERSION_FIELD:
                 continue  # not a value of the record: the service's expected_version
             if name.startswith(CUSTOM_PREFIX):
-                data.setdefault("custom_fields", {})[name[len(CUSTOM_PREFIX) :]] = custom_service_value(value)
+                key = name[len(CUSTOM_PREFIX) :]
+                data.setdefault("custom_fields", {})[key] = self.definitions[key].type.from_form(value)
             elif name == "tags":
                 data["tags"] = split_tags(value or "")
             elif name in ("owner", "company"):
@@ -262,7 +216,7 @@ class CustomerForm(StyledForm, forms.Form):
 
 
 class ContactForm(CustomerForm):
-    entity = CustomField.Entity.CONTACT
+    entity = CustomerEntity.CONTACT
     INLINE_GROUPS = {
         "name": ("first_name", "last_name"),
         "job_title": ("job_title",),
@@ -327,7 +281,7 @@ class ContactForm(CustomerForm):
 
 
 class CompanyForm(CustomerForm):
-    entity = CustomField.Entity.COMPANY
+    entity = CustomerEntity.COMPANY
     INLINE_GROUPS = {
         "name": ("name",),
         "website": ("website",),
@@ -536,8 +490,12 @@ def apply_service_error(
 # Custom field definitions ------------------------------------------------------------------
 
 
+def _kinds_with_custom_fields() -> list[tuple[str, Any]]:
+    return [(kind.key, kind.label_plural) for kind in kinds_with_custom_fields()]
+
+
 class CustomFieldForm(StyledForm, forms.Form):
-    entity = forms.ChoiceField(label=_("For"), choices=CustomField.Entity.choices)
+    entity = forms.ChoiceField(label=_("For"), choices=_kinds_with_custom_fields)
     label = forms.CharField(label=_("Label"), max_length=100)
     key = forms.SlugField(
         label=_("Key"),
@@ -548,7 +506,7 @@ class CustomFieldForm(StyledForm, forms.Form):
             "Left empty, it is made from the label."
         ),
     )
-    field_type = forms.ChoiceField(label=_("Type"), choices=CustomField.FieldType.choices)
+    field_type = forms.ChoiceField(label=_("Type"), choices=field_type_choices)
     choices = forms.CharField(
         label=_("Choices"),
         required=False,

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kliento.core.history import ChangeLine, HistoryContext, HistoryField, register_history
-from kliento.customers.custom_fields import definitions_for, display_value
-from kliento.customers.models import Channel, Company, Consent, Contact, CustomField
+from kliento.core.records.fields.values import definitions_for
+from kliento.customers.models import Channel, Company, Consent, Contact, CustomerEntity
 from kliento.customers.normalize import format_phone
 
 # Kept by the services for search and sorting: not something a person changed.
@@ -51,7 +51,7 @@ def _custom_fields(entity: str) -> Any:
             if definition is None:  # a field deleted since: its key is all that is left
                 lines.append(ChangeLine(key, _shown(old.get(key)), _shown(new.get(key))))
                 continue
-            shown = [display_value(definition, value) or None for value in (old.get(key), new.get(key))]
+            shown = [definition.type.display(value) or None for value in (old.get(key), new.get(key))]
             lines.append(ChangeLine(definition.label, shown[0], shown[1]))
         return lines
 
@@ -82,8 +82,8 @@ def register() -> None:
         "action": HistoryField(label=gettext_lazy("Action"), format=_bulk_action),  # of a bulk change
     }
     for model, entity, link in (
-        (Contact, CustomField.Entity.CONTACT, "customers:contact-detail"),
-        (Company, CustomField.Entity.COMPANY, "customers:company-detail"),
+        (Contact, CustomerEntity.CONTACT, "customers:contact-detail"),
+        (Company, CustomerEntity.COMPANY, "customers:company-detail"),
     ):
         fields = {
             **shared,
@@ -98,4 +98,3 @@ def register() -> None:
             link=link,
             visible=_visible_customers(model),
         )
-    register_history(CustomField, hidden={"position"})

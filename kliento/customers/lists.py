@@ -27,8 +27,8 @@ from kliento.core.records.lists import (
     register_list,
 )
 from kliento.core.records.lists.bulk import choice_input, member_input, tag_input
+from kliento.core.records.lists.custom_fields import RecordCustomFields
 from kliento.customers import services
-from kliento.customers.list_fields import CustomerFields
 from kliento.customers.models import Company, Contact, LifecycleStage, Source
 from kliento.customers.normalize import format_phone
 from kliento.customers.search import matching, parse_query
@@ -199,7 +199,7 @@ COMPANY_TEXTS = ListTexts(
 
 
 def register() -> None:
-    fields = CustomerFields()
+    fields = RecordCustomFields()
     register_list(
         ListSpec(
             kind="contact",

@@ -53,6 +53,13 @@ class Source(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class CustomerEntity(models.TextChoices):
+    """The record kinds of this app, by their keys in the record-kind registry."""
+
+    CONTACT = "contact", _("Contacts")
+    COMPANY = "company", _("Companies")
+
+
 class CustomerQuerySet(TenantQuerySet):
     def visible_to(self, member) -> CustomerQuerySet:  # type: ignore[no-untyped-def]
         """Every row, or only the member's own and their team's when visibility is limited."""
@@ -326,68 +333,3 @@ class LifecycleTransition(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.from_stage or '—'} → {self.to_stage}"
-
-
-class CustomField(TenantModel):
-    """A field an organization adds to its contacts or companies; values live in `custom_fields`."""
-
-    class Entity(models.TextChoices):
-        CONTACT = "contact", _("Contacts")
-        COMPANY = "company", _("Companies")
-
-    class FieldType(models.TextChoices):
-        TEXT = "text", _("Text")
-        NUMBER = "number", _("Whole number")
-        DECIMAL = "decimal", _("Decimal number")
-        DATE = "date", _("Date")
-        BOOLEAN = "boolean", _("Yes/no")
-        CHOICE = "choice", _("Choice")
-        MULTI_CHOICE = "multi_choice", _("Several choices")
-
-    entity = models.CharField(_("for"), max_length=8, choices=Entity)
-    key = models.SlugField(
-        _("key"), max_length=50, help_text=_("Used in the API and imports, e.g. shoe_size")
-    )
-    label = models.CharField(_("label"), max_length=100)
-    field_type = models.CharField(_("type"), max_length=12, choices=FieldType)
-    choices = models.JSONField(_("choices"), default=list, blank=True)
-    is_required = models.BooleanField(_("required"), default=False)
-    is_unique = models.BooleanField(_("unique"), default=False)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-    help_text = models.CharField(_("help text"), max_length=200, blank=True)
-
-    class Meta:
-        verbose_name = _("custom field")
-        verbose_name_plural = _("custom fields")
-        ordering = ["entity", "position", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["organization", "entity", "key"], name="customfield_unique_key")
-        ]
-
-    def __str__(self) -> str:
-        return self.label
-
-
-class UniqueCustomValue(models.Model):
-    """A value of a unique custom field, one row per record: the index a JSON column cannot have, so
-    that checking a value reads one index entry instead of every record's JSON, and two writes at
-    once cannot both take it. Kept by `custom_fields.store_unique_values`; rows go with their field
-    or record."""
-
-    field = models.ForeignKey(CustomField, on_delete=models.CASCADE, related_name="+")
-    value_hash = models.CharField(max_length=64)  # SHA-256 of the value's JSON: a long text fits an index
-    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    company = models.ForeignKey(Company, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["field", "value_hash"], name="uniquecustomvalue_unique"),
-            models.CheckConstraint(
-                condition=Q(contact__isnull=False, company__isnull=True)
-                | Q(contact__isnull=True, company__isnull=False),
-                name="uniquecustomvalue_one_record",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.field_id}: {self.value_hash[:12]}"

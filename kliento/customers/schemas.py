@@ -37,7 +37,6 @@ from kliento.customers.models import (
     Contact,
     ContactEmail,
     ContactPhone,
-    CustomField,
     LifecycleStage,
     Source,
 )
@@ -53,8 +52,6 @@ StageName = _one_of(LifecycleStage.values)
 SourceName = _one_of(Source.values, blank=True)
 ChannelName = _one_of(Channel.values)
 LanguageName = _one_of([code for code, _name in LANGUAGE_CHOICES], blank=True)
-EntityName = _one_of(CustomField.Entity.values)
-FieldTypeName = _one_of(CustomField.FieldType.values)
 
 _SCALARS = (str, int, float, bool)
 
@@ -193,23 +190,6 @@ class ConsentIn(InputSchema):
     granted: StrictBool
     method: _one_of(Consent.Method.values) = Consent.Method.API.value  # type: ignore[valid-type]
     note: str = Field("", max_length=300)
-
-
-class CustomFieldPatch(InputSchema):
-    label: str = Field(None, min_length=1, max_length=100)
-    choices: list[Annotated[str, Field(max_length=100)]] = Field(None, max_length=200)
-    is_required: StrictBool = Field(None)
-    is_unique: StrictBool = Field(None)
-    position: StrictInt = Field(None, ge=0, le=32767)
-    help_text: str = Field(None, max_length=200)
-
-
-class CustomFieldIn(CustomFieldPatch):
-    # Entity, key and type are fixed once values exist under them, so only creation sets them.
-    entity: EntityName
-    key: str = Field(..., min_length=1, max_length=50, description="Letters, digits, - and _")
-    label: str = Field(..., min_length=1, max_length=100)
-    field_type: FieldTypeName
 
 
 class TagIn(InputSchema):
@@ -417,19 +397,6 @@ class ContactPage(BaseModel):
 class CompanyPage(BaseModel):
     items: list[CompanyItem]
     next_cursor: str | None
-
-
-class CustomFieldOut(Schema):
-    id: int
-    entity: str
-    key: str
-    label: str
-    field_type: str
-    choices: list[str]
-    is_required: bool
-    is_unique: bool
-    position: int
-    help_text: str
 
 
 class TagOut(Schema):

@@ -32,16 +32,11 @@ from kliento.core.errors import DomainError, collect_errors
 from kliento.core.models import MAX_ID, AuditEntry, Membership, Organization, User
 from kliento.core.permissions import Permission
 from kliento.core.records import tags as record_tags
+from kliento.core.records.fields.values import clean_custom_values, definitions_for, store_custom_values
 from kliento.core.records.kinds import kind_of_model
 from kliento.core.services import require
 from kliento.core.tenancy import active_api_key_id
 from kliento.core.text import text_problem
-from kliento.customers.custom_fields import (
-    clean_custom_values,
-    definitions_for,
-    rebuild_unique_values,
-    store_unique_values,
-)
 from kliento.customers.models import (
     ALLOWED_TRANSITIONS,
     Company,
@@ -49,7 +44,6 @@ from kliento.customers.models import (
     Contact,
     ContactEmail,
     ContactPhone,
-    CustomField,
     LifecycleStage,
     LifecycleTransition,
     Tag,
@@ -248,7 +242,7 @@ def _record_new_customer(
     `checked` names the references the service has already checked (see create_record)."""
     related = {**related, "tags": sorted(tag.name for tag in tags)}
     create_record(customer, actor=member.user, related=related, checked=checked)
-    store_unique_values(customer, definitions_for(kind_of_model(type(customer)).key))
+    store_custom_values(customer, definitions_for(kind_of_model(type(customer)).key))
     if tags:
         record_tags.set_tags(customer, tags, actor=member.user)
     link = {"contact": customer} if isinstance(customer, Contact) else {"company": customer}
@@ -282,7 +276,7 @@ def _record_update(
     changes.update(save_changed_fields(customer, before, actor=member.user, touch=bool(changes)))
     if changes:
         if "custom_fields" in changes:
-            store_unique_values(customer, definitions_for(kind_of_model(type(customer)).key))
+            store_custom_values(customer, definitions_for(kind_of_model(type(customer)).key))
         record_change(customer, action=AuditEntry.Action.UPDATE, actor=member.user, changes=changes)
 
 
@@ -346,7 +340,7 @@ def create_contact(*, member: Membership, data: Mapping[str, Any]) -> Contact:
         lambda: _check_company(contact.company_id, member),
         lambda: _clean_emails(data.get("emails") or []),
         lambda: _clean_phones(data.get("phones") or [], organization.default_region),
-        lambda: clean_custom_values(CustomField.Entity.CONTACT, data.get("custom_fields") or {}),
+        lambda: clean_custom_values(kind_of_model(Contact).key, data.get("custom_fields") or {}),
         lambda: _check_named(contact),
         lambda: _check_country(contact),
     )
@@ -376,7 +370,7 @@ def update_contact(
         lambda: _check_company(contact.company_id, member) if "company_id" in data else None,
         lambda: (
             clean_custom_values(
-                CustomField.Entity.CONTACT,
+                kind_of_model(Contact).key,
                 data["custom_fields"] or {},
                 current=contact.custom_fields,
                 record_id=contact.pk,
@@ -459,7 +453,7 @@ def create_company(*, member: Membership, data: Mapping[str, Any]) -> Company:
     _apply_company_fields(company, data, _organization(member).default_region)
     company.lifecycle_stage = _initial_stage(data)
     _check_owner(company.owner_id)
-    company.custom_fields = clean_custom_values(CustomField.Entity.COMPANY, data.get("custom_fields") or {})
+    company.custom_fields = clean_custom_values(kind_of_model(Company).key, data.get("custom_fields") or {})
     tags = _tags_named(data.get("tags") or [], member)
     _record_new_customer(company, member=member, tags=tags, related={}, checked=["owner"])
     return company
@@ -480,7 +474,7 @@ def update_company(
         _check_owner(company.owner_id)
     if "custom_fields" in data:
         company.custom_fields = clean_custom_values(
-            CustomField.Entity.COMPANY,
+            kind_of_model(Company).key,
             data["custom_fields"] or {},
             current=company.custom_fields,
             record_id=company.pk,
@@ -717,58 +711,3 @@ def bulk_update_customers(
             created_by=member.user,
         )
     return len(ids)
-
-
-# Custom fields and saved views --------------------------------------------------------------
-
-
-@transaction.atomic
-def save_custom_field(
-    *, member: Membership, data: Mapping[str, Any], field: CustomField | None = None
-) -> CustomField:
-    require(member, Permission.MANAGE_ORGANIZATION)
-    if field is not None:
-        lock_record(field)
-    definition = field or CustomField(organization_id=member.organization_id)
-    indexed_as = (field.is_unique, field.key, field.field_type) if field else (False, "", "")
-    for name in (
-        "entity",
-        "key",
-        "label",
-        "field_type",
-        "choices",
-        "is_required",
-        "is_unique",
-        "position",
-        "help_text",
-    ):
-        if name in data:
-            setattr(definition, name, data[name])
-    if definition.field_type in (CustomField.FieldType.CHOICE, CustomField.FieldType.MULTI_CHOICE):
-        choices = [str(choice).strip() for choice in definition.choices or [] if str(choice).strip()]
-        if not choices:
-            raise ValidationError({"choices": [_("List at least one choice.")]})
-        definition.choices = choices
-    else:
-        definition.choices = []
-    clash = CustomField.objects.filter(entity=definition.entity, key=definition.key).exclude(pk=definition.pk)
-    if clash.exists():
-        raise ValidationError({"key": [_("Another field already uses this key.")]})
-    if field is None:
-        create_record(definition, actor=member.user)
-    else:
-        definition.full_clean()
-        definition.updated_by = member.user
-        definition.save()
-        record_change(definition, action=AuditEntry.Action.UPDATE, actor=member.user)
-    if (definition.is_unique, definition.key, definition.field_type) != indexed_as:
-        rebuild_unique_values(definition)  # refuses (and so undoes the save) if values repeat
-    return definition
-
-
-@transaction.atomic
-def delete_custom_field(*, member: Membership, field: CustomField) -> None:
-    require(member, Permission.MANAGE_ORGANIZATION)
-    lock_record(field)  # two deletions at once: the second finds it gone
-    record_change(field, action=AuditEntry.Action.PURGE, actor=member.user)
-    field.delete()

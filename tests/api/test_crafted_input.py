@@ -16,10 +16,11 @@ from kliento.api.api import api as ninja_api
 from kliento.api.schemas import InputSchema
 from kliento.core.models import Organization
 from kliento.core.permissions import Role
+from kliento.core.records.fields.models import CustomField
 from kliento.core.records.lists import get_list
 from kliento.core.services import create_api_key
 from kliento.customers import services
-from kliento.customers.models import Company, Contact, CustomField
+from kliento.customers.models import Company, Contact, CustomerEntity
 from tests.customers.factories import CompanyFactory, ContactFactory, CustomFieldFactory, TagFactory
 from tests.factories import MembershipFactory
 
@@ -86,7 +87,7 @@ TAMPERED = {
 @pytest.fixture
 def lists_with_rows(alice):
     """A row in every list, and the custom fields the custom sorts use."""
-    for entity in CustomField.Entity.values:
+    for entity in CustomerEntity.values:
         CustomFieldFactory(
             organization=alice.organization,
             entity=entity,
@@ -148,7 +149,7 @@ def test_a_cursor_the_endpoint_gave_still_leads_to_the_next_page(admin_api, alic
         TagFactory(organization=alice.organization)
         MembershipFactory(organization=alice.organization)
         create_api_key(name=f"Key {number}", role=Role.VIEWER, member=alice)
-    for entity in CustomField.Entity.values:
+    for entity in CustomerEntity.values:
         CustomFieldFactory(
             organization=alice.organization,
             entity=entity,

@@ -1,7 +1,17 @@
 from django.urls import reverse
 from django.utils import timezone
 
-from kliento.core.models import ApiKey, AuditEntry, Invitation, Membership, SavedView, Team, TeamMember
+from kliento.core.models import (
+    ApiKey,
+    AuditEntry,
+    CustomValue,
+    Invitation,
+    Membership,
+    SavedView,
+    Team,
+    TeamMember,
+    UniqueCustomValue,
+)
 from tests.factories import ApiKeyFactory, MembershipFactory, TeamFactory, UserFactory
 from tests.isolation import IsolationCase, Request, register
 
@@ -91,5 +101,30 @@ register(
             is_shared=True,
         ),
         pages=(Request("post", lambda view: reverse("core:saved-view-delete", args=[view.pk])),),
+    )
+)
+
+
+def _custom_field(organization):
+    from tests.customers.factories import CustomFieldFactory
+
+    return CustomFieldFactory(organization=organization)
+
+
+# The indexes of custom values: no page or endpoint names a row; queries must not see another's.
+register(
+    IsolationCase(
+        model=CustomValue,
+        make=lambda organization: CustomValue.unscoped.create(
+            organization=organization, field=_custom_field(organization), record_id=1, text_value="a"
+        ),
+    )
+)
+register(
+    IsolationCase(
+        model=UniqueCustomValue,
+        make=lambda organization: UniqueCustomValue.unscoped.create(
+            organization=organization, field=_custom_field(organization), record_id=1, value_hash="0" * 64
+        ),
     )
 )

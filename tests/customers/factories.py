@@ -1,7 +1,9 @@
 import factory
 
-from kliento.customers.custom_fields import store_unique_values
-from kliento.customers.models import Company, Contact, CustomField, LifecycleStage, Tag, display_name
+from kliento.core.records.fields.models import CustomField
+from kliento.core.records.fields.values import store_custom_values
+from kliento.core.tenancy import active_organization
+from kliento.customers.models import Company, Contact, CustomerEntity, LifecycleStage, Tag, display_name
 from kliento.customers.search import cjk_grams
 from kliento.customers.services import company_search_text, contact_search_text, sort_key
 from tests.factories import OrganizationFactory, TenantFactory
@@ -14,11 +16,12 @@ def add_tags(record: Contact | Company, *tags: Tag) -> None:
 
 
 def index_unique_values(record: Contact | Company, create: bool, extracted: object, **kwargs: object) -> None:
-    """As the services do on every write: index the values of the organization's unique fields."""
+    """As the services do on every write: index the record's custom values (filters, unique fields)."""
     if create and record.custom_fields:
-        entity = CustomField.Entity.CONTACT if isinstance(record, Contact) else CustomField.Entity.COMPANY
+        entity = CustomerEntity.CONTACT if isinstance(record, Contact) else CustomerEntity.COMPANY
         fields = CustomField.unscoped.filter(organization_id=record.organization_id, entity=entity)
-        store_unique_values(record, list(fields.filter(is_unique=True)))
+        with active_organization(record.organization_id):
+            store_custom_values(record, list(fields))
 
 
 class CompanyFactory(TenantFactory):
@@ -71,7 +74,7 @@ class CustomFieldFactory(TenantFactory):
         model = CustomField
 
     organization = factory.SubFactory(OrganizationFactory)
-    entity = CustomField.Entity.CONTACT
+    entity = CustomerEntity.CONTACT
     key = factory.Sequence(lambda n: f"field_{n}")
     label = factory.Sequence(lambda n: f"Field {n}")
     field_type = CustomField.FieldType.TEXT

@@ -8,6 +8,7 @@ refuses as unreadable (400) before it looks the record up, so POST endpoints are
 from django.urls import reverse
 from django.utils import timezone
 
+from kliento.core.records.fields.models import CustomField
 from kliento.customers.models import (
     Company,
     CompanyTag,
@@ -16,7 +17,6 @@ from kliento.customers.models import (
     ContactEmail,
     ContactPhone,
     ContactTag,
-    CustomField,
     LifecycleTransition,
     Tag,
 )

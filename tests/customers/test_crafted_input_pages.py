@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from kliento.core.records.fields.models import CustomField
 from kliento.core.records.lists import get_list
 from kliento.customers import services
-from kliento.customers.models import Company, Contact, CustomField, LifecycleStage, LifecycleTransition
+from kliento.customers.models import Company, Contact, CustomerEntity, LifecycleStage, LifecycleTransition
 from tests.api.test_crafted_input import TAMPERED
 from tests.customers.factories import CompanyFactory, ContactFactory, CustomFieldFactory
 
@@ -21,7 +22,7 @@ SORTS = ["name", "-created", "cf.size", "-cf.plan"]
 
 @pytest.fixture
 def rows(alice):
-    for entity in CustomField.Entity.values:
+    for entity in CustomerEntity.values:
         CustomFieldFactory(
             organization=alice.organization,
             entity=entity,
@@ -129,7 +130,7 @@ def test_the_contact_form_keeps_line_breaks_and_tabs_in_notes(alice_client):
 
 
 def test_the_company_form_shows_a_control_character_in_a_custom_field_on_that_field(alice_client, alice):
-    CustomFieldFactory(organization=alice.organization, entity=CustomField.Entity.COMPANY, key="code")
+    CustomFieldFactory(organization=alice.organization, entity=CustomerEntity.COMPANY, key="code")
 
     response = alice_client.post(
         reverse("customers:company-create"), {"name": "Navy", "lifecycle_stage": "lead", "cf_code": "A\x07B"}

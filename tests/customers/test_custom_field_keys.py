@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from kliento.customers.models import CustomField
+from kliento.core.records.fields.models import CustomField
+from kliento.customers.models import CustomerEntity
 from tests.customers.factories import CompanyFactory, ContactFactory, CustomFieldFactory
 
 # Lookup names, an array index, and paths.
@@ -124,7 +125,7 @@ def test_a_list_page_sorted_on_a_custom_field_continues_across_pages_whatever_it
 @pytest.mark.parametrize("key", ["isnull", "0"])
 def test_a_company_list_filter_on_a_yes_no_field_keeps_only_matching_companies(alice_client, alice, key):
     CustomFieldFactory(
-        organization=alice.organization, entity=CustomField.Entity.COMPANY, key=key, field_type=Type.BOOLEAN
+        organization=alice.organization, entity=CustomerEntity.COMPANY, key=key, field_type=Type.BOOLEAN
     )
     CompanyFactory(organization=alice.organization, name="Yes Co", custom_fields={key: True})
     CompanyFactory(organization=alice.organization, name="No Co", custom_fields={key: False})

@@ -5,8 +5,8 @@ from django.urls import reverse
 
 from kliento.core.models import AuditEntry
 from kliento.core.permissions import Role
+from kliento.core.records.fields.models import CustomField
 from kliento.customers import services
-from kliento.customers.models import CustomField
 from tests.customers.factories import ContactFactory, CustomFieldFactory
 from tests.factories import MembershipFactory, UserFactory
 
@@ -37,7 +37,8 @@ def test_the_list_shows_the_fields_of_contacts_and_companies(alice_client, alice
     groups = {
         entity: [field.label for field in fields] for entity, _label, fields in response.context["groups"]
     }
-    assert groups == {"contact": ["Shoe size"], "company": ["VAT number"]}
+    # Gadgets are the test suite's own kind (tests/gadgets): every kind with custom values is listed.
+    assert groups == {"contact": ["Shoe size"], "company": ["VAT number"], "gadget": []}
 
 
 def test_an_empty_list_says_what_to_add(alice_client, alice):
@@ -74,7 +75,7 @@ def test_adding_a_choice_field_stores_one_choice_per_line(alice_client, alice):
         True,
         False,
     )
-    assert AuditEntry.objects.filter(record_type="customers.customfield", action="create").count() == 1
+    assert AuditEntry.objects.filter(record_type="core.customfield", action="create").count() == 1
 
 
 def test_a_new_field_gets_its_key_from_the_label_when_left_empty(alice_client, alice):
@@ -159,7 +160,7 @@ def test_deleting_a_field_asks_first_then_removes_it(alice_client, alice):
 
     assert response["Location"] == LIST
     assert CustomField.objects.exists() is False
-    assert AuditEntry.objects.filter(record_type="customers.customfield", action="purge").count() == 1
+    assert AuditEntry.objects.filter(record_type="core.customfield", action="purge").count() == 1
 
 
 def test_a_new_field_appears_on_the_contact_form_and_card(alice_client, alice):

@@ -11,8 +11,9 @@ from kliento.cli import main
 from kliento.core.models import AuditEntry, Membership
 from kliento.core.permissions import Role
 from kliento.core.records.bulk import BulkWriter
+from kliento.core.records.fields.models import CustomField
+from kliento.core.records.fields.values import clean_custom_values
 from kliento.core.tenancy import active_organization
-from kliento.customers.custom_fields import clean_custom_values
 from kliento.customers.demo import step as demo_customers
 from kliento.customers.models import (
     ALLOWED_TRANSITIONS,
@@ -21,7 +22,6 @@ from kliento.customers.models import (
     Contact,
     ContactEmail,
     ContactPhone,
-    CustomField,
     LifecycleStage,
     LifecycleTransition,
     Tag,

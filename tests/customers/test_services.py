@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from kliento.core.errors import DomainError, NotAllowed
 from kliento.core.models import AuditEntry, Organization
 from kliento.core.permissions import Role
+from kliento.core.records.fields import services as field_services
+from kliento.core.records.fields.models import CustomField, UniqueCustomValue
 from kliento.customers import services
 from kliento.customers.models import (
     Company,
@@ -11,11 +13,9 @@ from kliento.customers.models import (
     Contact,
     ContactEmail,
     ContactPhone,
-    CustomField,
     LifecycleStage,
     LifecycleTransition,
     Tag,
-    UniqueCustomValue,
 )
 from tests.customers.factories import CompanyFactory, ContactFactory, CustomFieldFactory
 from tests.factories import MembershipFactory
@@ -189,7 +189,7 @@ def test_a_unique_custom_value_may_repeat_in_another_organization(alice, olga):
 def test_checking_a_unique_value_is_one_query_whatever_the_number_of_contacts(
     alice, django_assert_num_queries
 ):
-    from kliento.customers.custom_fields import clean_custom_values
+    from kliento.core.records.fields.values import clean_custom_values
 
     definition = CustomFieldFactory(organization=alice.organization, key="card", is_unique=True)
     for number in range(30):
@@ -200,7 +200,7 @@ def test_checking_a_unique_value_is_one_query_whatever_the_number_of_contacts(
 
 
 def test_a_second_writer_that_passed_the_check_still_cannot_take_a_unique_value(alice):
-    from kliento.customers.custom_fields import store_unique_values
+    from kliento.core.records.fields.values import store_custom_values
 
     definition = CustomFieldFactory(organization=alice.organization, key="card", is_unique=True)
     _contact(alice, custom_fields={"card": "A-1"})
@@ -208,7 +208,7 @@ def test_a_second_writer_that_passed_the_check_still_cannot_take_a_unique_value(
     racer.custom_fields = {"card": "A-1"}
 
     with pytest.raises(ValidationError) as raised:
-        store_unique_values(racer, [definition])
+        store_custom_values(racer, [definition])
 
     assert list(raised.value.message_dict) == ["custom_fields.card"]
 
@@ -230,11 +230,11 @@ def test_a_trashed_contact_keeps_its_unique_value(alice):
 
 
 def test_making_a_field_unique_indexes_the_values_it_already_has(alice):
-    definition = services.save_custom_field(
+    definition = field_services.save_custom_field(
         member=alice, data={"entity": "contact", "key": "card", "label": "Card", "field_type": "text"}
     )
     _contact(alice, custom_fields={"card": "A-1"})
-    services.save_custom_field(member=alice, field=definition, data={"is_unique": True})
+    field_services.save_custom_field(member=alice, field=definition, data={"is_unique": True})
 
     with pytest.raises(ValidationError) as raised:
         _contact(alice, last_name="Byron", custom_fields={"card": "A-1"})
@@ -243,27 +243,27 @@ def test_making_a_field_unique_indexes_the_values_it_already_has(alice):
 
 
 def test_a_field_whose_values_repeat_cannot_be_made_unique(alice):
-    definition = services.save_custom_field(
+    definition = field_services.save_custom_field(
         member=alice, data={"entity": "contact", "key": "card", "label": "Card", "field_type": "text"}
     )
     _contact(alice, custom_fields={"card": "A-1"})
     _contact(alice, last_name="Byron", custom_fields={"card": "A-1"})
 
     with pytest.raises(ValidationError) as raised:
-        services.save_custom_field(member=alice, field=definition, data={"is_unique": True})
+        field_services.save_custom_field(member=alice, field=definition, data={"is_unique": True})
 
     assert list(raised.value.message_dict) == ["is_unique"]
     assert CustomField.objects.get(pk=definition.pk).is_unique is False
 
 
 def test_deleting_a_unique_field_deletes_the_index_of_its_values(alice):
-    definition = services.save_custom_field(
+    definition = field_services.save_custom_field(
         member=alice,
         data={"entity": "contact", "key": "card", "label": "Card", "field_type": "text", "is_unique": True},
     )
     _contact(alice, custom_fields={"card": "A-1"})
 
-    services.delete_custom_field(member=alice, field=definition)
+    field_services.delete_custom_field(member=alice, field=definition)
 
     assert UniqueCustomValue.objects.count() == 0
 
@@ -518,17 +518,17 @@ def test_search_text_holds_names_emails_and_phone_digits(alice):
 
 def test_a_custom_field_key_is_unique_per_entity(alice):
     data = {"entity": "contact", "key": "size", "label": "Size", "field_type": "number"}
-    services.save_custom_field(member=alice, data=data)
+    field_services.save_custom_field(member=alice, data=data)
 
     with pytest.raises(ValidationError) as raised:
-        services.save_custom_field(member=alice, data=data)
+        field_services.save_custom_field(member=alice, data=data)
 
     assert list(raised.value.message_dict) == ["key"]
 
 
 def test_a_choice_field_needs_choices(alice):
     with pytest.raises(ValidationError) as raised:
-        services.save_custom_field(
+        field_services.save_custom_field(
             member=alice, data={"entity": "contact", "key": "tier", "label": "Tier", "field_type": "choice"}
         )
 

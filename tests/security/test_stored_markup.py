@@ -28,9 +28,11 @@ from django.urls import reverse
 
 from kliento.core import services as core_services
 from kliento.core.models import Membership, SavedView, Team
+from kliento.core.records.fields import services as field_services
+from kliento.core.records.fields.models import CustomField
 from kliento.core.records.lists import saved_views
 from kliento.customers import services
-from kliento.customers.models import Company, Contact, CustomField
+from kliento.customers.models import Company, Contact, CustomerEntity
 
 SCRIPT = "<script>alert(1)</script>"
 ONERROR = "<img src=x onerror=alert(1)>"
@@ -133,9 +135,9 @@ def world(request, alice: Membership, bob: Membership) -> World:
     def custom_field(entity: str, key: str, field_type: str, **extra: Any) -> CustomField:
         data = {"entity": entity, "key": key, "field_type": field_type, **extra}
         data.setdefault("label", values[f"field.{entity}_{key}.label"])
-        return services.save_custom_field(member=bob, data=data)
+        return field_services.save_custom_field(member=bob, data=data)
 
-    contact_entity, company_entity = CustomField.Entity.CONTACT, CustomField.Entity.COMPANY
+    contact_entity, company_entity = CustomerEntity.CONTACT, CustomerEntity.COMPANY
     fields = {
         "contact_text": custom_field(
             contact_entity, "text", "text", help_text=values["field.contact_text.help_text"]

@@ -50,6 +50,9 @@ class RecordKind:
     order: int = 100
     # The kind's core.records.tags.TagLink subclass, if its records carry tags.
     tag_link: type[Model] | None = None
+    # The JSON column holding the records' custom field values; a kind whose model has no such
+    # column gets no custom fields.
+    custom_fields_column: str = "custom_fields"
 
     def url_of(self, record: Any) -> str:
         return reverse(self.detail_url_name, args=[record.pk])

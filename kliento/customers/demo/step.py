@@ -32,7 +32,8 @@ from kliento.core.models import AuditEntry, Membership, Organization
 from kliento.core.permissions import Role
 from kliento.core.records.bulk import BulkWriter
 from kliento.core.records.demo import DemoOutcome, DemoSize, DemoStep
-from kliento.customers.custom_fields import rebuild_unique_values
+from kliento.core.records.fields.models import CustomField
+from kliento.core.records.fields.values import rebuild_custom_values, rebuild_unique_values
 from kliento.customers.demo.mix import (
     BANDS,
     BRANCHES,
@@ -66,7 +67,6 @@ from kliento.customers.models import (
     ContactPhone,
     ContactTag,
     Customer,
-    CustomField,
     LifecycleStage,
     LifecycleTransition,
     Tag,
@@ -587,8 +587,10 @@ def fill_customers(
             (have_companies, add_companies),
             (have_contacts, add_contacts),
         )
-        for definition in CustomField.objects.filter(is_unique=True):
-            rebuild_unique_values(definition)  # rows were written past the services that index them
+        for definition in CustomField.objects.filter(entity__in=("contact", "company")):
+            # Rows were written past the services that index them.
+            rebuild_custom_values(definition)
+            rebuild_unique_values(definition)
         seconds = time.perf_counter() - started
         AuditEntry.objects.create(
             organization=organization,

@@ -28,9 +28,10 @@ from kliento.core.countries import address_lines
 from kliento.core.errors import DomainError, StaleRecord
 from kliento.core.forms import expected_version, show_conflict
 from kliento.core.permissions import Permission
+from kliento.core.records.fields.models import CustomField
+from kliento.core.records.fields.values import definitions_for
 from kliento.core.views import member_required
 from kliento.customers import services
-from kliento.customers.custom_fields import definitions_for, display_value
 from kliento.customers.forms import CUSTOM_PREFIX, CustomerForm, apply_service_error
 from kliento.customers.kinds import CONTACT, CUSTOMER_KINDS, CustomerKind
 from kliento.customers.models import (
@@ -39,7 +40,6 @@ from kliento.customers.models import (
     Company,
     Consent,
     Contact,
-    CustomField,
     LifecycleStage,
 )
 from kliento.customers.normalize import format_phone
@@ -122,7 +122,7 @@ def field_display(
     label = str(declared.label) if declared is not None else ""
     if name.startswith(CUSTOM_PREFIX):
         definition = next(d for d in definitions if d.key == name[len(CUSTOM_PREFIX) :])
-        label, value = definition.label, display_value(definition, record.custom_fields.get(definition.key))
+        label, value = definition.label, definition.type.display(record.custom_fields.get(definition.key))
     elif name == "name":
         label, value = _("Name"), str(record)
     elif name == "address":

@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from kliento.core.errors import DomainError, StaleRecord
 from kliento.core.forms import expected_version, show_conflict
 from kliento.core.permissions import Permission
+from kliento.core.records.fields.values import definitions_for
 from kliento.core.views import member_required
 from kliento.customers import services
-from kliento.customers.custom_fields import definitions_for
 from kliento.customers.forms import CustomerForm, Rows, apply_rows_action, apply_service_error
 from kliento.customers.kinds import COMPANY, CONTACT, CUSTOMER_KINDS, CustomerKind
 from kliento.customers.models import Company, Contact

@@ -1,4 +1,4 @@
-"""The custom field settings: list, add, change and delete the fields of contacts and companies."""
+"""The custom field settings: list, add, change and delete the fields of every kind of record."""
 
 from __future__ import annotations
 
@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 
 from kliento.core.errors import DomainError
 from kliento.core.permissions import Permission
+from kliento.core.records.fields import services as field_services
+from kliento.core.records.fields.models import CustomField
+from kliento.core.records.fields.values import kinds_with_custom_fields
 from kliento.core.views import member_required
-from kliento.customers import services
 from kliento.customers.forms import CustomFieldForm, apply_service_error
-from kliento.customers.models import CustomField
 
 NEW = 0  # custom-field-edit with id 0 adds a field
 
@@ -30,8 +31,8 @@ def _field(field_id: int) -> CustomField:
 def custom_field_list(request: HttpRequest) -> HttpResponse:
     fields = list(CustomField.objects.order_by("entity", "position", "id"))
     groups = [
-        (entity, label, [field for field in fields if field.entity == entity])
-        for entity, label in CustomField.Entity.choices
+        (kind.key, kind.label_plural, [field for field in fields if field.entity == kind.key])
+        for kind in kinds_with_custom_fields()
     ]
     return render(request, "customers/custom_fields.html", {"groups": groups, "new_id": NEW})
 
@@ -43,13 +44,14 @@ def custom_field_edit(request: HttpRequest, field_id: int) -> HttpResponse:
     initial = None
     if field is None:
         entity = request.GET.get("entity", "")
-        entity = entity if entity in CustomField.Entity.values else CustomField.Entity.CONTACT
+        kinds = [kind.key for kind in kinds_with_custom_fields()]
+        entity = entity if entity in kinds else kinds[0]
         last = CustomField.objects.filter(entity=entity).aggregate(last=Max("position"))["last"]
         initial = {"entity": entity, "position": 0 if last is None else last + 1}
     form = CustomFieldForm(request.POST or None, instance=field, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = services.save_custom_field(
+            saved = field_services.save_custom_field(
                 member=request.member,  # type: ignore[attr-defined]
                 data=form.service_data(),
                 field=field,
@@ -67,7 +69,7 @@ def custom_field_edit(request: HttpRequest, field_id: int) -> HttpResponse:
 def custom_field_delete(request: HttpRequest, field_id: int) -> HttpResponse:
     field = _field(field_id)
     if request.method == "POST":
-        services.delete_custom_field(member=request.member, field=field)  # type: ignore[attr-defined]
+        field_services.delete_custom_field(member=request.member, field=field)  # type: ignore[attr-defined]
         messages.success(request, _("The field “%(label)s” was deleted.") % {"label": field.label})
         return redirect("customers:custom-field-list")
     context = {"field": field, "heading": field.label, "confirm_delete": True}

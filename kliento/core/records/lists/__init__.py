@@ -33,7 +33,8 @@ and includes its routes in its urls.py, next to its other pages:
 The kind's `list_url_name` must then be "<namespace>:<kind>-list". The page, its filters, sort,
 keyset pages, counts, text search (a `SearchFilter`), chosen columns, saved views (personal and
 shared, `core.SavedView` keyed by the kind) and bulk actions come with it; custom fields join the
-columns, filters and sorts through the spec's `custom_fields`. An export reads the same rows with
+columns, filters and sorts through the spec's `custom_fields` (`RecordCustomFields()` from
+custom_fields.py, for a kind whose records carry custom values). An export reads the same rows with
 `list_rows(kind, member, params)`.
 """
 

@@ -103,7 +103,8 @@ def parse_list_query(kind: str | ListSpec, params: Mapping[str, Any], *, member:
             if not value:
                 continue
             try:
-                query.custom.append((definition, bound or "eq", fields.parse(definition, bound, value)))
+                bound = bound or "eq"
+                query.custom.append((definition, bound, fields.parse(definition, bound, value)))
             except ValidationError as error:
                 errors[name] = error.messages
     if sort in spec.sorts:
@@ -129,8 +130,11 @@ def filter_rows(query: ListQuery, *, member: Membership) -> tuple[QuerySet[Any],
         else:
             queryset = list_filter.apply(queryset, value, member)
     if spec.custom_fields is not None:
-        for index, (definition, bound, value) in enumerate(query.custom):
-            queryset = spec.custom_fields.apply(queryset, definition, bound, value, f"cf_filter_{index}")
+        bounds: dict[Any, tuple[Any, dict[str, Any]]] = {}
+        for definition, bound, value in query.custom:
+            bounds.setdefault(definition.key, (definition, {}))[1][bound] = value
+        for definition, field_bounds in bounds.values():
+            queryset = queryset.filter(spec.custom_fields.filter(definition, field_bounds))
     for list_filter, value in last:
         queryset = list_filter.apply(queryset, value, member)
     if query.sort_definition is None:

@@ -8,7 +8,7 @@ from functools import cached_property
 from typing import Any, Protocol
 
 from django import forms
-from django.db.models import Expression, QuerySet
+from django.db.models import Expression, Q, QuerySet
 from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.functional import Promise
@@ -62,9 +62,10 @@ class CustomFields(Protocol):
         """The filter's value; raises ValidationError when it is not one the field can hold."""
         ...
 
-    def apply(
-        self, queryset: QuerySet[Any], definition: Any, bound: str, value: Any, alias: str
-    ) -> QuerySet[Any]: ...
+    def filter(self, definition: Any, bounds: Mapping[str, Any]) -> Q:
+        """Records matching every bound of one field (`eq`, or `min` and/or `max`), each as `parse`
+        gave it: all of a field's bounds at once, so that an index range can serve them together."""
+        ...
 
     def sort_value(self, definition: Any) -> Expression: ...
 

@@ -1,6 +1,6 @@
 # Saved views belong to the records kit: the model moves from customers to core with its rows.
 # The state is created here over the existing table, which is then renamed; customers' migration
-# 0008 drops the model from its own state. `entity` becomes `kind`, a record kind's key.
+# 0010 drops the model from its own state. `entity` becomes `kind`, a record kind's key.
 
 import django.db.models.deletion
 import django.utils.timezone
@@ -10,7 +10,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0008_invitation_add_token_salt"),
+        ("core", "0009_custom_fields_move_to_core"),
         ("customers", "0001_initial"),  # which made the table
     ]
 

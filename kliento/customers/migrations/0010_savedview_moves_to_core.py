@@ -1,12 +1,12 @@
-# The saved view model now lives in core (core's migration 0009 took over its table).
+# The saved view model now lives in core (core's migration 0010 took over its table).
 
 from django.db import migrations
 
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("customers", "0007_tag_links_carry_organization"),
-        ("core", "0009_savedview_moves_to_core"),
+        ("customers", "0009_custom_fields_moved_to_core"),
+        ("core", "0010_savedview_moves_to_core"),
     ]
 
     operations = [

@@ -9,7 +9,7 @@ def rename(apps, schema_editor, old, new):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0009_savedview_moves_to_core")]
+    dependencies = [("core", "0010_savedview_moves_to_core")]
 
     operations = [
         migrations.RunPython(
