@@ -1,7 +1,12 @@
 """Kliento's settings for the test suite: jobs run at once, passwords hash fast."""
 
 from kliento.settings import *  # noqa: F403
-from kliento.settings import HUEY
+from kliento.settings import HUEY, INSTALLED_APPS
+
+# Kinds of record of the tests' own, registered like any app's: one with a list and saved views
+# (tests/recordkit), one with custom fields (tests/gadgets).
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.recordkit", "tests.gadgets"]
+ROOT_URLCONF = "tests.urls"
 
 HUEY = {**HUEY, "immediate": True}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -22,6 +27,3 @@ if CACHES["default"]["BACKEND"].endswith("FileBasedCache"):  # noqa: F405
             "OPTIONS": {"MAX_ENTRIES": 100_000},
         }
     }
-
-# A kind of record that only the tests register (see tests/gadgets).
-INSTALLED_APPS = [*INSTALLED_APPS, "tests.gadgets"]  # noqa: F405

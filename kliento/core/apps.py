@@ -12,7 +12,16 @@ class CoreConfig(AppConfig):
         from kliento.core.commands import Command, register_command
         from kliento.core.history import HistoryField, register_history
         from kliento.core.home import register_home_widget
-        from kliento.core.models import ApiKey, Invitation, Membership, Organization, Tag, Team, User
+        from kliento.core.models import (
+            ApiKey,
+            Invitation,
+            Membership,
+            Organization,
+            SavedView,
+            Tag,
+            Team,
+            User,
+        )
         from kliento.core.navigation import NavItem, register_default_areas, register_nav_item
         from kliento.core.permissions import Permission
         from kliento.core.services import restore_team
@@ -101,6 +110,8 @@ class CoreConfig(AppConfig):
                 "revoked_at": HistoryField(label=_("Revoked")),
             },
         )
+
+        register_history(SavedView, hidden={"query", "columns"})
 
         register_home_widget(
             key="organization",

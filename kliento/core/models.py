@@ -317,6 +317,24 @@ class AuditEntry(TenantModel):
         return f"{self.get_action_display()} {self.record_label}"
 
 
+class SavedView(TenantModel):
+    """A list's filters, sort and columns under a name, for one member or shared with everyone."""
+
+    kind = models.CharField(_("kind of record"), max_length=40)  # a record kind's key
+    name = models.CharField(_("name"), max_length=100)
+    owner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    is_shared = models.BooleanField(_("shared with everyone"), default=False)
+    query = models.JSONField(default=dict, blank=True)  # the list's query string as a dict
+    columns = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Throttle(models.Model):
     """Recent attempts under one throttling key (an account from one client, one client, one address),
     in the database so that every app process counts the same attempts; see core.throttling."""

@@ -4,6 +4,7 @@ from django.urls import path
 from kliento.core import views
 from kliento.core.records import search_views
 from kliento.core.records import views as records
+from kliento.core.records.lists import views as lists
 
 app_name = "core"
 
@@ -50,4 +51,7 @@ urlpatterns = [
     # Global search over every registered kind, and the command palette's answers
     path("search/", search_views.search, name="search"),
     path("search/palette/", search_views.palette, name="palette"),
+    # Saved views of any kind's list (core/records/lists)
+    path("views/<str:kind>/save/", lists.saved_view_save, name="saved-view-save"),
+    path("views/<int:view_id>/delete/", lists.saved_view_delete, name="saved-view-delete"),
 ]

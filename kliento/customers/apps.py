@@ -46,6 +46,10 @@ class CustomersConfig(AppConfig):
             )
         )
 
+        from kliento.customers import lists
+
+        lists.register()
+
         for model in (Contact, Company):
             register_trashable(
                 model,

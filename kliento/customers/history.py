@@ -10,8 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from kliento.core.history import ChangeLine, HistoryContext, HistoryField, register_history
 from kliento.core.records.fields.values import definitions_for
-from kliento.customers.forms_lists import BULK_ACTIONS
-from kliento.customers.models import Channel, Company, Consent, Contact, CustomerEntity, SavedView
+from kliento.customers.models import Channel, Company, Consent, Contact, CustomerEntity
 from kliento.customers.normalize import format_phone
 
 # Kept by the services for search and sorting: not something a person changed.
@@ -66,7 +65,9 @@ def _shown(value: Any) -> str | None:
 
 
 def _bulk_action(value: Any, context: HistoryContext) -> str:
-    return str(dict(BULK_ACTIONS).get(value, value))
+    from kliento.customers.lists import BULK_ACTIONS
+
+    return str({key: label for key, label, _input in BULK_ACTIONS}.get(value, value))
 
 
 def _visible_customers(model: type[Contact] | type[Company]) -> Any:
@@ -97,4 +98,3 @@ def register() -> None:
             link=link,
             visible=_visible_customers(model),
         )
-    register_history(SavedView, hidden={"query", "columns"})

@@ -333,21 +333,3 @@ class LifecycleTransition(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.from_stage or '—'} → {self.to_stage}"
-
-
-class SavedView(TenantModel):
-    """A list's filters, sort and columns under a name, for one member or shared with everyone."""
-
-    entity = models.CharField(_("for"), max_length=8, choices=CustomerEntity)
-    name = models.CharField(_("name"), max_length=100)
-    owner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
-    is_shared = models.BooleanField(_("shared with everyone"), default=False)
-    query = models.JSONField(default=dict, blank=True)  # the list's query string as a dict
-    columns = models.JSONField(default=list, blank=True)
-
-    class Meta:
-        verbose_name = _("saved view")
-        verbose_name_plural = _("saved views")
-
-    def __str__(self) -> str:
-        return self.name

@@ -46,7 +46,6 @@ from kliento.customers.models import (
     ContactPhone,
     LifecycleStage,
     LifecycleTransition,
-    SavedView,
     Tag,
     display_name,
 )
@@ -712,38 +711,3 @@ def bulk_update_customers(
             created_by=member.user,
         )
     return len(ids)
-
-
-# Saved views --------------------------------------------------------------------------------
-
-
-def save_view(
-    *,
-    member: Membership,
-    entity: str,
-    name: str,
-    query: Mapping[str, Any],
-    columns: Sequence[str],
-    shared: bool,
-) -> SavedView:
-    if shared:
-        require(member, Permission.MANAGE_TEAMS)
-    view = SavedView(
-        organization_id=member.organization_id,
-        entity=entity,
-        name=name.strip(),
-        owner=member.user,
-        is_shared=shared,
-        query=dict(query),
-        columns=list(columns),
-    )
-    return create_record(view, actor=member.user)
-
-
-@transaction.atomic
-def delete_view(*, member: Membership, view: SavedView) -> None:
-    if view.owner_id != member.user_id:
-        require(member, Permission.MANAGE_TEAMS)
-    lock_record(view)
-    record_change(view, action=AuditEntry.Action.PURGE, actor=member.user)
-    view.delete()

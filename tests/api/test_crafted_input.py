@@ -17,10 +17,10 @@ from kliento.api.schemas import InputSchema
 from kliento.core.models import Organization
 from kliento.core.permissions import Role
 from kliento.core.records.fields.models import CustomField
+from kliento.core.records.lists import get_list
 from kliento.core.services import create_api_key
 from kliento.customers import services
 from kliento.customers.models import Company, Contact, CustomerEntity
-from kliento.customers.selectors import SORTS
 from tests.customers.factories import CompanyFactory, ContactFactory, CustomFieldFactory, TagFactory
 from tests.factories import MembershipFactory
 
@@ -41,7 +41,11 @@ def _list_endpoints() -> list[tuple[str, str | None]]:
             _answer(document, operations["get"])
         ):
             continue
-        sorts = [*SORTS, "cf.size", "-cf.size", "cf.plan", "-cf.plan"] if "sort" in parameters else []
+        sorts = (
+            [*get_list("contact").sorts, "cf.size", "-cf.size", "cf.plan", "-cf.plan"]
+            if "sort" in parameters
+            else []
+        )
         found += [(path, sort) for sort in [None, *sorts]]
     return found
 

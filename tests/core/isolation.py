@@ -7,6 +7,7 @@ from kliento.core.models import (
     CustomValue,
     Invitation,
     Membership,
+    SavedView,
     Team,
     TeamMember,
     UniqueCustomValue,
@@ -85,6 +86,21 @@ register(
                 "post", lambda link: reverse("core:team-edit", args=[link.team_id]), {"name": "Taken over"}
             ),
         ),
+    )
+)
+
+
+register(
+    IsolationCase(
+        model=SavedView,
+        make=lambda organization: SavedView.unscoped.create(
+            organization=organization,
+            kind="contact",
+            name="Theirs",
+            owner=MembershipFactory(organization=organization).user,
+            is_shared=True,
+        ),
+        pages=(Request("post", lambda view: reverse("core:saved-view-delete", args=[view.pk])),),
     )
 )
 

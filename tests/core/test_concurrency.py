@@ -7,11 +7,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from kliento.core.models import AuditEntry, Membership, User
+from kliento.core.models import AuditEntry, Membership, SavedView, User
 from kliento.core.permissions import Role
+from kliento.core.records.lists import saved_views
 from kliento.core.tenancy import active_organization
-from kliento.customers import services as customer_services
-from kliento.customers.models import SavedView
 from tests.customers.factories import CustomFieldFactory
 from tests.factories import MembershipFactory, UserFactory
 from tests.parallel import in_parallel
@@ -97,14 +96,14 @@ def test_a_custom_field_deleted_twice_at_once_is_deleted_and_audited_once(alice)
 
 @parallel
 def test_a_saved_view_deleted_twice_at_once_is_audited_once(alice):
-    view = customer_services.save_view(
-        member=alice, entity="contact", name="Leads", query={"stage": "lead"}, columns=[], shared=False
+    view = saved_views.save_view(
+        member=alice, kind="contact", name="Leads", query={"stage": "lead"}, columns=[], shared=False
     )
 
     def delete():
         with active_organization(alice.organization_id):
             stale = SavedView.objects.get(pk=view.pk)
-            return customer_services.delete_view(member=alice, view=stale)
+            return saved_views.delete_view(member=alice, view=stale)
 
     in_parallel(delete, delete)
 

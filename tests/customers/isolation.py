@@ -18,11 +18,9 @@ from kliento.customers.models import (
     ContactPhone,
     ContactTag,
     LifecycleTransition,
-    SavedView,
     Tag,
 )
 from tests.customers.factories import CompanyFactory, ContactFactory, CustomFieldFactory, TagFactory
-from tests.factories import MembershipFactory
 from tests.isolation import IsolationCase, Request, register
 
 
@@ -149,19 +147,6 @@ register(
             ),
             Request("post", lambda t: reverse("customers:company-delete", args=[t.company_id])),
         ),
-    )
-)
-register(
-    IsolationCase(
-        model=SavedView,
-        make=lambda organization: SavedView.unscoped.create(
-            organization=organization,
-            entity="contact",
-            name="Theirs",
-            owner=MembershipFactory(organization=organization).user,
-            is_shared=True,
-        ),
-        pages=(Request("post", lambda view: reverse("customers:saved-view-delete", args=[view.pk])),),
     )
 )
 

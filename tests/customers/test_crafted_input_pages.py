@@ -7,14 +7,15 @@ import pytest
 from django.urls import reverse
 
 from kliento.core.records.fields.models import CustomField
+from kliento.core.records.lists import get_list
 from kliento.customers import services
 from kliento.customers.models import Company, Contact, CustomerEntity, LifecycleStage, LifecycleTransition
-from kliento.customers.views.list_kinds import KINDS
 from tests.api.test_crafted_input import TAMPERED
 from tests.customers.factories import CompanyFactory, ContactFactory, CustomFieldFactory
 
 HTMX_MORE = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "list-more"}
 CURSOR_MESSAGE = "This page link is not valid any more; start again from the first page."
+KINDS = {key: get_list(key) for key in ("contact", "company")}
 LISTS = pytest.mark.parametrize("kind", KINDS.values(), ids=KINDS.keys())
 SORTS = ["name", "-created", "cf.size", "-cf.plan"]
 
@@ -74,7 +75,7 @@ def test_a_list_filter_with_a_control_character_names_the_filter(alice_client, r
 def test_a_bulk_action_on_an_id_too_large_for_the_database_says_the_selection_is_not_valid(
     alice_client, alice, kind
 ):
-    record = CompanyFactory(organization=alice.organization) if kind.entity == "company" else None
+    record = CompanyFactory(organization=alice.organization) if kind.kind == "company" else None
     record = record or ContactFactory(organization=alice.organization)
 
     response = alice_client.post(

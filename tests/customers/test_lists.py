@@ -10,10 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from kliento.core.models import AuditEntry, Organization
+from kliento.core.models import AuditEntry, Organization, SavedView
 from kliento.core.permissions import Role
 from kliento.core.records.fields.models import CustomField
-from kliento.customers.models import Company, Contact, LifecycleStage, SavedView, Source
+from kliento.customers.models import Company, Contact, LifecycleStage, Source
 from tests.customers.factories import CompanyFactory, ContactFactory, CustomFieldFactory, TagFactory, add_tags
 from tests.factories import MembershipFactory, TeamFactory, UserFactory, add_team_members
 
@@ -374,10 +374,10 @@ def test_the_count_above_the_cap_is_an_estimate_said_as_about(alice_client, alic
 
 
 def test_an_estimate_is_written_with_the_languages_digit_grouping(alice):
-    from kliento.customers.views.list_kinds import COMPANIES as COMPANY_KIND
+    from kliento.core.records.lists import get_list
 
     with translation.override("en"):
-        assert COMPANY_KIND.count_label(310000, estimate=True) == "about 310,000 companies"
+        assert get_list("company").count_label(310000, estimate=True) == "about 310,000 companies"
 
 
 def test_the_count_of_a_list_with_a_bad_filter_is_empty(alice_client, alice):
@@ -423,6 +423,33 @@ def test_an_unknown_custom_field_answers_400_naming_it(alice_client, alice):
 
     assert response.status_code == 400
     assert "<strong>shoe</strong>: There is no custom field with this key." in response.content.decode()
+
+
+def test_a_range_on_a_custom_field_filtered_by_equality_answers_400(alice_client, alice):
+    CustomFieldFactory(
+        organization=alice.organization,
+        key="plan",
+        label="Plan",
+        field_type=CustomField.FieldType.CHOICE,
+        choices=["gold", "silver"],
+    )
+
+    response = alice_client.get(CONTACTS, {"cf.plan.min": "gold"})
+
+    assert response.status_code == 400
+    assert "This field is not filtered by a range." in response.content.decode()
+
+
+def test_both_bounds_of_a_custom_date_range_apply_together(alice_client, alice):
+    CustomFieldFactory(
+        organization=alice.organization, key="renewal", label="Renewal", field_type=CustomField.FieldType.DATE
+    )
+    for day in ("2024-01-10", "2024-02-10", "2024-03-10"):
+        contact(alice, first_name=f"Due{day[5:7]}", last_name="X", custom_fields={"renewal": day})
+
+    response = alice_client.get(CONTACTS, {"cf.renewal.min": "2024-02-01", "cf.renewal.max": "2024-02-28"})
+
+    assert names(response) == ["Due02 X"]
 
 
 def test_a_bad_filter_asked_for_by_htmx_still_gets_its_error_shown(alice_client, alice):
@@ -579,7 +606,7 @@ def test_saving_a_personal_view_keeps_its_filters_sort_and_columns(alice_client,
     response = save_view(alice_client, query="stage=lead&sort=-created&cursor=abc")
 
     view = SavedView.objects.get()
-    assert (view.name, view.entity, view.is_shared, view.owner_id) == (
+    assert (view.name, view.kind, view.is_shared, view.owner_id) == (
         "Hot leads",
         "contact",
         False,

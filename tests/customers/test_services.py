@@ -535,11 +535,6 @@ def test_a_choice_field_needs_choices(alice):
     assert list(raised.value.message_dict) == ["choices"]
 
 
-def test_a_salesperson_may_not_share_a_view(bob):
-    with pytest.raises(NotAllowed):
-        services.save_view(member=bob, entity="contact", name="Mine", query={}, columns=[], shared=True)
-
-
 def test_companies_and_contacts_are_separate_entities_for_custom_fields(alice):
     CustomFieldFactory(organization=alice.organization, key="size", entity="company", is_required=True)
 

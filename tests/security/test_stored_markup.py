@@ -27,11 +27,12 @@ from django.test import Client
 from django.urls import reverse
 
 from kliento.core import services as core_services
-from kliento.core.models import Membership, Team
+from kliento.core.models import Membership, SavedView, Team
 from kliento.core.records.fields import services as field_services
 from kliento.core.records.fields.models import CustomField
+from kliento.core.records.lists import saved_views
 from kliento.customers import services
-from kliento.customers.models import Company, Contact, CustomerEntity, SavedView
+from kliento.customers.models import Company, Contact, CustomerEntity
 
 SCRIPT = "<script>alert(1)</script>"
 ONERROR = "<img src=x onerror=alert(1)>"
@@ -209,9 +210,9 @@ def world(request, alice: Membership, bob: Membership) -> World:
     # A change, so that the history shows the stored value as a new value.
     services.update_contact(contact=contact, member=bob, data={"job_title": values["contact.job_title"]})
     contact.refresh_from_db()
-    view = services.save_view(
+    view = saved_views.save_view(
         member=bob,
-        entity=contact_entity,
+        kind=contact_entity,
         name=values["view.name"],
         query={"stage": ["loyal"]},
         columns=["name", "company", "owner", "tags", "cf.text", "cf.choice", "cf.multi"],

@@ -62,7 +62,7 @@ for (const type of ["click", "focusin"]) {
   });
 }
 
-// ---- Contact and company lists (customers/_list_*.html) ---------------------------------------
+// ---- Lists of any kind of record (core/lists/*.html) ---------------------------------------
 // Row selection and the bulk bar, filter counters, tag colours (CSP forbids style attributes, so
 // colours are set here), and showing the list's 400 answers (a bad filter) instead of dropping them.
 (() => {
@@ -162,7 +162,8 @@ for (const type of ["click", "focusin"]) {
     const form = event.target;
     if (!form.matches("[data-bulk-form]")) return;
     const action = form.querySelector("[data-bulk-action]");
-    if (action && action.value === "trash" && !window.confirm(form.dataset.confirmTrash)) {
+    const confirmed = (form.dataset.confirmActions || "").split(" ");
+    if (action && confirmed.includes(action.value) && !window.confirm(form.dataset.confirmTrash)) {
       event.preventDefault();
     }
   });
