@@ -6,8 +6,12 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from django.conf.locale import LANG_INFO
 from django.utils.translation import gettext_lazy as _
+
+# Django classes the type stubs make generic (ModelForm[Contact], …) can then be subscripted at run time.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("KLIENTO_VAR_DIR", BASE_DIR.parent / "var")).resolve()

@@ -24,6 +24,7 @@ class ApiKeyAuth(HttpBearer):
             return None
         # The key acts with its own role; its creator is who the audit history names.
         member = Membership(organization=key.organization, user=key.created_by, role=key.role)
+        # Attributes Django's classes do not declare: handlers read them from an OrgRequest.
         member.api_key = key  # type: ignore[attr-defined]
         request.member = member  # type: ignore[attr-defined]
         request.organization = key.organization  # type: ignore[attr-defined]
@@ -36,6 +37,7 @@ class MemberSessionAuth(SessionAuth):
     """The signed-in user of the web app, inside the organization the middleware chose."""
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
-        if request.user.is_authenticated and getattr(request, "member", None) is not None:
-            return request.member  # type: ignore[attr-defined]
+        member = getattr(request, "member", None)  # set by the middleware; None outside an organization
+        if request.user.is_authenticated and member is not None:
+            return member
         return None

@@ -125,7 +125,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
         return problem(api, request, 403, detail=str(error) or _("Your role does not allow this."))
 
     @api.exception_handler(Http404)
-    def not_found(request: HttpRequest, error: Exception) -> HttpResponse:
+    def not_found(request: HttpRequest, error: Exception | type[Exception]) -> HttpResponse:
         return problem(api, request, 404, detail=_("No such record."))
 
     api.add_exception_handler(ObjectDoesNotExist, not_found)

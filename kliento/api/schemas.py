@@ -15,6 +15,13 @@ from kliento.core.text import text_errors
 RecordId = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
 
 
+def omittable(**constraints: Any) -> Any:
+    """An input field a caller may leave out, to leave the value as it is (on create: the default);
+    null stays refused unless the field's type allows it. Typed Any because its default, None,
+    stands for "left out", not for a value of the field's type."""
+    return Field(None, **constraints)
+
+
 class CheckedTextSchema(Schema):
     """Text fields checked by `core.text`, as forms check theirs: query parameters and bodies."""
 

@@ -3,27 +3,26 @@
 from __future__ import annotations
 
 import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import EmailStr
 
 from kliento.api.pagination import CursorParams
 from kliento.api.schemas import InputSchema
 from kliento.core import selectors, services
-from kliento.core.models import ApiKey, Membership, Organization
+from kliento.core.models import ApiKey, Invitation, Membership, Organization
 from kliento.core.pagination import keyset_page
 from kliento.core.permissions import ROLE_PERMISSIONS, Permission, Role
+from kliento.core.requests import OrgRequest
 
 router = Router(tags=["organization"])
 
-RoleName = Literal[tuple(Role.values)]  # type: ignore[valid-type]
+if TYPE_CHECKING:
+    RoleName = str  # the roles' values, known at run time
+else:
+    RoleName = Literal[tuple(Role.values)]
 LanguageCode = Literal["en", "zh-hans", "ar", "fil", "es", "ru"]
-
-
-def _member(request: HttpRequest) -> Membership:
-    return request.member  # type: ignore[attr-defined,no-any-return]
 
 
 class UserOut(Schema):
@@ -121,8 +120,8 @@ class ApiKeyPage(Schema):
 
 
 @router.get("/me", response=MeOut, tags=["me"])
-def me(request: HttpRequest) -> dict[str, object]:
-    member = _member(request)
+def me(request: OrgRequest) -> dict[str, object]:
+    member = request.member
     key = getattr(member, "api_key", None)
     return {
         "user": member.user if key is None else None,
@@ -134,13 +133,13 @@ def me(request: HttpRequest) -> dict[str, object]:
 
 
 @router.get("/organization", response=OrganizationOut)
-def read_organization(request: HttpRequest) -> Organization:
-    return _member(request).organization
+def read_organization(request: OrgRequest) -> Organization:
+    return request.member.organization
 
 
 @router.patch("/organization", response=OrganizationOut)
-def update_organization(request: HttpRequest, payload: OrganizationPatch) -> Organization:
-    member = _member(request)
+def update_organization(request: OrgRequest, payload: OrganizationPatch) -> Organization:
+    member = request.member
     organization = Organization.objects.get(pk=member.organization_id)
     return services.update_organization(
         organization=organization, member=member, changes=payload.model_dump(exclude_unset=True)
@@ -148,8 +147,8 @@ def update_organization(request: HttpRequest, payload: OrganizationPatch) -> Org
 
 
 @router.get("/members", response=MemberPage)
-def list_members(request: HttpRequest, params: Query[CursorParams]) -> dict[str, object]:
-    services.require(_member(request), Permission.VIEW_MEMBERS)
+def list_members(request: OrgRequest, params: Query[CursorParams]) -> dict[str, object]:
+    services.require(request.member, Permission.VIEW_MEMBERS)
     page = keyset_page(
         Membership.objects.active().select_related("user"),
         ordering=["id"],
@@ -160,44 +159,42 @@ def list_members(request: HttpRequest, params: Query[CursorParams]) -> dict[str,
 
 
 @router.post("/members/invitations", response={201: InvitationOut})
-def invite_member(request: HttpRequest, payload: InvitationIn) -> Status:
-    invitation, _token = services.invite_member(
-        email=payload.email, role=payload.role, member=_member(request)
-    )
+def invite_member(request: OrgRequest, payload: InvitationIn) -> Status[Invitation]:
+    invitation, _token = services.invite_member(email=payload.email, role=payload.role, member=request.member)
     return Status(201, invitation)
 
 
 @router.patch("/members/{membership_id}", response=MemberOut)
-def change_member_role(request: HttpRequest, membership_id: int, payload: RoleChange) -> Membership:
-    member = _member(request)
+def change_member_role(request: OrgRequest, membership_id: int, payload: RoleChange) -> Membership:
+    member = request.member
     membership = selectors.access_membership(member=member, membership_id=membership_id)
     return services.change_member_role(membership=membership, role=payload.role, member=member)
 
 
 @router.delete("/members/{membership_id}", response={204: None})
-def remove_member(request: HttpRequest, membership_id: int) -> Status:
-    member = _member(request)
+def remove_member(request: OrgRequest, membership_id: int) -> Status[None]:
+    member = request.member
     membership = selectors.access_membership(member=member, membership_id=membership_id)
     services.remove_member(membership=membership, member=member)
     return Status(204, None)
 
 
 @router.get("/api-keys", response=ApiKeyPage, tags=["api keys"])
-def list_api_keys(request: HttpRequest, params: Query[CursorParams]) -> dict[str, object]:
-    services.require(_member(request), Permission.MANAGE_API_KEYS)
+def list_api_keys(request: OrgRequest, params: Query[CursorParams]) -> dict[str, object]:
+    services.require(request.member, Permission.MANAGE_API_KEYS)
     page = keyset_page(ApiKey.objects.all(), ordering=["-id"], cursor=params.cursor, limit=params.limit)
     return {"items": page.items, "next_cursor": page.next_cursor}
 
 
 @router.post("/api-keys", response={201: ApiKeyCreated}, tags=["api keys"])
-def create_api_key(request: HttpRequest, payload: ApiKeyIn) -> Status:
-    key, raw_key = services.create_api_key(name=payload.name, role=payload.role, member=_member(request))
+def create_api_key(request: OrgRequest, payload: ApiKeyIn) -> Status[dict[str, Any]]:
+    key, raw_key = services.create_api_key(name=payload.name, role=payload.role, member=request.member)
     return Status(201, {**ApiKeyOut.from_orm(key).model_dump(), "key": raw_key})
 
 
 @router.delete("/api-keys/{key_id}", response={204: None}, tags=["api keys"])
-def revoke_api_key(request: HttpRequest, key_id: int) -> Status:
-    member = _member(request)
+def revoke_api_key(request: OrgRequest, key_id: int) -> Status[None]:
+    member = request.member
     key = selectors.access_api_key(member=member, key_id=key_id)
     services.revoke_api_key(key=key, member=member)
     return Status(204, None)

@@ -88,7 +88,7 @@ class CoreConfig(AppConfig):
             # A change of password is said, never shown: neither the password nor its hash is stored.
             fields={
                 "password": HistoryField(
-                    label=_("Password"), note=True, format=lambda value, _context: _("Changed")
+                    label=_("Password"), note=True, format=lambda value, _context: str(_("Changed"))
                 )
             },
         )

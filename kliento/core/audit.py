@@ -12,10 +12,10 @@ import datetime
 import decimal
 import hashlib
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, ValidationError
 from django.db import models, transaction
@@ -34,7 +34,8 @@ from kliento.core.tenancy import (
     require_active_organization_id,
 )
 
-RecordT = TypeVar("RecordT", bound=TenantModel | Organization)
+RecordT = TypeVar("RecordT", bound=TenantModel | Organization | User)  # what the audit history names
+RowT = TypeVar("RowT", bound=models.Model)  # any row, to lock and save
 
 _NOT_AUDITED = {"id", "organization", "created_at", "updated_at", "created_by", "updated_by"}
 
@@ -94,7 +95,15 @@ def record_version(instance: TenantModel) -> str:
     return hashlib.sha256(f"{record_type(instance)}:{instance.pk}:{stamp}".encode()).hexdigest()[:20]
 
 
-def lock_record(instance: RecordT, *, expected_version: str | None = None) -> RecordT:
+def _column(model: type[models.Model], name: str) -> models.Field[Any, Any]:
+    """The model's field of that name that is a column (not a reverse relation)."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise TypeError(f"{model._meta.label}.{name} is not a column.")
+    return field
+
+
+def lock_record(instance: RowT, *, expected_version: str | None = None) -> RowT:
     """Re-read the record in place inside the current transaction and hold its row until the
     transaction ends; refuse with StaleRecord if the caller based its change on another version."""
     if not transaction.get_connection().in_atomic_block:
@@ -102,7 +111,8 @@ def lock_record(instance: RecordT, *, expected_version: str | None = None) -> Re
     # PostgreSQL locks the row. SQLite has no row locks: its transactions begin IMMEDIATE
     # (settings.py), so the database's write lock is already held when this reads.
     try:
-        instance.refresh_from_db(from_queryset=instance._meta.model._base_manager.select_for_update())
+        rows = cast("models.QuerySet[RowT]", instance._meta.model._base_manager.select_for_update())
+        instance.refresh_from_db(from_queryset=rows)
     except ObjectDoesNotExist as gone:  # deleted by a request that held the lock before this one
         raise Http404 from gone
     stale = isinstance(instance, TenantModel) and record_version(instance) != expected_version
@@ -112,7 +122,7 @@ def lock_record(instance: RecordT, *, expected_version: str | None = None) -> Re
 
 
 def save_changed_fields(
-    instance: RecordT, before: Mapping[str, Any], *, actor: User | None, touch: bool = False
+    instance: RowT, before: Mapping[str, Any], *, actor: User | None, touch: bool = False
 ) -> dict[str, list[Any]]:
     """Save only the columns whose value differs from `before` (the locked row's column_values), and
     return the audited ones as {field: [old, new]}; with touch, mark the record changed even if none did."""
@@ -120,7 +130,7 @@ def save_changed_fields(
     diff = {name: [before[name], after[name]] for name in after if before[name] != after[name]}
     if not diff and not touch:
         return diff
-    fields = [instance._meta.get_field(name).attname for name in diff]
+    fields = [_column(instance._meta.model, name).attname for name in diff]
     if isinstance(instance, TenantModel):
         instance.updated_by = actor
         fields += ["updated_by", "updated_at"]
@@ -141,6 +151,8 @@ def record_change(
     """One audit entry for one record (in the current batch, if a bulk action is running)."""
     if organization_id is None:
         # An organization's own settings are audited inside that organization.
+        if isinstance(instance, User):
+            raise ValueError("A user's changes are audited in an organization the caller names.")
         organization_id = instance.pk if isinstance(instance, Organization) else instance.organization_id
     return AuditEntry.objects.create(
         organization_id=organization_id,
@@ -165,7 +177,11 @@ def _full_clean(instance: models.Model, *, known: Iterable[str] = _SET_BY_THE_SE
     """Model.full_clean, except that the references in `known` are not looked up again (a query
     apiece on every save); unique and other constraints are still checked with them."""
     errors: dict[str, Any] = {}
-    for check in (lambda: instance.clean_fields(exclude=set(known)), instance.clean):
+    checks: tuple[Callable[[], None], ...] = (
+        lambda: instance.clean_fields(exclude=set(known)),
+        instance.clean,
+    )
+    for check in checks:
         try:
             check()
         except ValidationError as error:
@@ -246,23 +262,25 @@ def move_to_trash(
     expected_version: str | None = None,
 ) -> None:
     """Soft-delete a record: it leaves every list and can be restored from the trash."""
-    lock_record(instance, expected_version=expected_version)  # type: ignore[type-var]
+    lock_record(instance, expected_version=expected_version)
     if instance.deleted_at is not None:
         return  # trashed meanwhile: once is enough, and its entry is already written
     instance.deleted_at = timezone.now()
     instance.deleted_by = actor
     instance.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
+    # Every trashable model is a TenantModel too; the type system cannot say "both".
     record_change(instance, action=AuditEntry.Action.DELETE, actor=actor, actor_label=actor_label)  # type: ignore[arg-type]
 
 
 @transaction.atomic
 def restore_from_trash(instance: SoftDeleteModel, *, actor: User | None, actor_label: str = "") -> None:
-    lock_record(instance)  # type: ignore[type-var]
+    lock_record(instance)
     if instance.deleted_at is None:
         return
     instance.deleted_at = None
     instance.deleted_by = None
     instance.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
+    # Every trashable model is a TenantModel too; the type system cannot say "both".
     record_change(instance, action=AuditEntry.Action.RESTORE, actor=actor, actor_label=actor_label)  # type: ignore[arg-type]
 
 
@@ -279,10 +297,11 @@ def history_of(instance: TenantModel) -> models.QuerySet[AuditEntry]:
 # carry the batch id of `audit_batch`, so a record's history shows what a bulk action did to it.
 
 
-def lock_records(model: type[RecordT], ids: Iterable[int]) -> list[RecordT]:
+def lock_records(model: type[RowT], ids: Iterable[int]) -> list[RowT]:
     """Many records read and locked as lock_record does one, until the transaction ends; in id
     order, so two bulk actions over overlapping selections cannot deadlock each other."""
-    return list(model._base_manager.filter(pk__in=list(ids)).select_for_update().order_by("pk"))
+    rows: models.QuerySet[RowT] = model._base_manager.filter(pk__in=list(ids))
+    return list(rows.select_for_update().order_by("pk"))
 
 
 def record_changes_in_bulk(
@@ -321,7 +340,7 @@ def bulk_update_records(
 ) -> list[int]:
     """Give many records the same values: lock them, save only those that differ and audit each
     with its previous values. Returns the ids of the records that changed."""
-    fields = {name: model._meta.get_field(name) for name in changes}
+    fields = {name: _column(model, name) for name in changes}
     changed: list[tuple[TenantModel, dict[str, list[Any]]]] = []
     for record in lock_records(model, ids):
         before = field_values(record, [field.name for field in fields.values()])
@@ -343,6 +362,7 @@ def bulk_update_records(
 @transaction.atomic
 def bulk_move_to_trash(model: type[TenantModel], ids: Iterable[int], *, actor: User | None) -> list[int]:
     """Move many records to the trash, each with its own entry, as move_to_trash would."""
+    # Only soft-deletable models go to the trash.
     records = [record for record in lock_records(model, ids) if record.deleted_at is None]  # type: ignore[attr-defined]
     now = timezone.now()
     trashed = [record.pk for record in records]

@@ -1,5 +1,7 @@
 """Sign-in by email address, case-insensitively."""
 
+from typing import Any
+
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
@@ -7,8 +9,12 @@ from kliento.core.models import User
 
 
 class EmailBackend(ModelBackend):
-    def authenticate(  # type: ignore[override]
-        self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
     ) -> User | None:
         email = (username or kwargs.get("email") or "").strip()
         if not email or password is None:

@@ -53,7 +53,7 @@ def round_estimate(estimate: int) -> int:
     """Two significant digits (283,517 -> 280,000): an estimate must not look exact."""
     if estimate < 100:
         return estimate
-    unit = 10 ** (len(str(estimate)) - 2)
+    unit: int = 10 ** (len(str(estimate)) - 2)
     return round(estimate / unit) * unit
 
 

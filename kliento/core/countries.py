@@ -35,9 +35,12 @@ def _locale(language: str) -> Locale | None:
 def _names(language: str) -> dict[str, str]:
     locale = _locale(language)
     territories = locale.territories if locale is not None else {}
-    return {
-        code: territories.get(code) or pycountry.countries.get(alpha_2=code).name for code in COUNTRY_CODES
-    }
+    return {code: territories.get(code) or _english_name(code) for code in COUNTRY_CODES}
+
+
+def _english_name(code: str) -> str:
+    country = pycountry.countries.get(alpha_2=code)
+    return country.name if country is not None else code
 
 
 def country_name(code: str, language: str | None = None) -> str:

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth import forms as auth_forms
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from kliento.core import throttling
@@ -40,14 +40,21 @@ class StyledBoundField(forms.BoundField):
         return attrs
 
 
-class StyledForm:
+if TYPE_CHECKING:
+    # The mixin is placed before a Django form class, which gives it its fields and errors.
+    _FormBase = forms.BaseForm
+else:
+    _FormBase = object
+
+
+class StyledForm(_FormBase):
     """Gives every widget Bootstrap's classes, and marks invalid fields visibly and for screen readers."""
 
-    bound_field_class = StyledBoundField
+    bound_field_class: type[forms.BoundField] | None = StyledBoundField
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
-        for field in self.fields.values():  # type: ignore[attr-defined]
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"
@@ -58,21 +65,21 @@ class StyledForm:
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
     def full_clean(self) -> None:
-        super().full_clean()  # type: ignore[misc]
+        super().full_clean()
         if hasattr(self, "cleaned_data"):
             self._check_text()
 
     def _check_text(self) -> None:
         """The text checks the API applies too (`core.text`); text areas may hold line breaks."""
-        fields = self.fields  # type: ignore[attr-defined]
+        fields = self.fields
         values = {
             name: value
-            for name, value in self.cleaned_data.items()  # type: ignore[attr-defined]
+            for name, value in self.cleaned_data.items()
             if name in fields and not isinstance(fields[name].widget, forms.PasswordInput)
         }
         multiline = frozenset(name for name in values if isinstance(fields[name].widget, forms.Textarea))
         for name, message in text_errors(values, multiline=multiline).items():
-            self.add_error(name, message)  # type: ignore[attr-defined]
+            self.add_error(name, message)
 
 
 VERSION_FIELD = "version"
@@ -96,7 +103,7 @@ def show_conflict(form: forms.Form, error: StaleRecord, instance: Any) -> None:
     that saving again is a deliberate choice to replace the other person's change."""
     consequence = _("Saving again replaces their changes with the values below.")
     form.add_error(None, f"{error.message} {consequence}")
-    data = form.data.copy()
+    data = cast(QueryDict, form.data).copy()  # a bound form of a request: its POST
     data[form.add_prefix(VERSION_FIELD)] = record_version(instance)
     form.data = data
 
@@ -112,7 +119,7 @@ class SignInForm(StyledForm, forms.Form):
     )
 
     def __init__(self, request: HttpRequest, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self.request = request
         self.user: User | None = None
 
@@ -130,11 +137,11 @@ class SignInForm(StyledForm, forms.Form):
         if user is None:
             raise forms.ValidationError(_("This email and password do not match an account."), code="invalid")
         throttling.sign_in_succeeded(email=email, client=client)
-        self.user = user  # type: ignore[assignment]
+        self.user = user
         return cleaned
 
 
-class OrganizationSettingsForm(StyledForm, forms.ModelForm):
+class OrganizationSettingsForm(StyledForm, forms.ModelForm[Organization]):
     class Meta:
         model = Organization
         fields = [
@@ -152,8 +159,10 @@ class InviteForm(StyledForm, forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.SALESPERSON)
 
     def __init__(self, *args: object, grantable: list[Role], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["role"].choices = [(role.value, role.label) for role in grantable]  # type: ignore[attr-defined]
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["role"]).choices = [
+            (role.value, role.label) for role in grantable
+        ]
 
 
 class RoleForm(StyledForm, forms.Form):
@@ -167,27 +176,33 @@ class ApiKeyForm(StyledForm, forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.VIEWER)
 
     def __init__(self, *args: object, grantable: list[Role], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["role"].choices = [(role.value, role.label) for role in grantable]  # type: ignore[attr-defined]
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["role"]).choices = [
+            (role.value, role.label) for role in grantable
+        ]
 
 
-class TeamForm(StyledForm, forms.ModelForm):
+class TeamForm(StyledForm, forms.ModelForm[Team]):
     class Meta:
         model = Team
         fields = ["name", "manager", "members"]
         widgets = {"members": forms.SelectMultiple(attrs={"size": 8})}
 
     def __init__(self, *args: object, users: list[User], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         user_ids = [user.pk for user in users]
-        self.fields["manager"].queryset = User.objects.filter(pk__in=user_ids)  # type: ignore[attr-defined]
-        self.fields["members"].queryset = User.objects.filter(pk__in=user_ids)  # type: ignore[attr-defined]
+        cast(forms.ModelChoiceField[User], self.fields["manager"]).queryset = User.objects.filter(
+            pk__in=user_ids
+        )
+        cast(forms.ModelChoiceField[User], self.fields["members"]).queryset = User.objects.filter(
+            pk__in=user_ids
+        )
 
     def validate_unique(self) -> None:
         """Name clashes are the service's rule (it also checks trashed teams on restore)."""
 
 
-class ProfileForm(StyledForm, forms.ModelForm):
+class ProfileForm(StyledForm, forms.ModelForm[User]):
     class Meta:
         model = User
         fields = ["full_name", "language", "time_zone"]
@@ -202,11 +217,11 @@ class AcceptInvitationForm(StyledForm, forms.Form):
     )
 
     def __init__(self, *args: object, email: str, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self.email = email
 
     def clean_password(self) -> str:
-        password = self.cleaned_data["password"]
+        password: str = self.cleaned_data["password"]
         password_validation.validate_password(password, User(email=self.email))
         return password
 
@@ -223,9 +238,15 @@ class AuditFilterForm(StyledForm, forms.Form):
     def __init__(self, *args: Any, people: list[User], kinds: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         everyone = ("", _("Everyone"))
-        self.fields["actor"].choices = [everyone, *((user.pk, str(user)) for user in people)]  # type: ignore[attr-defined]
-        self.fields["record_type"].choices = [("", _("All kinds")), *kinds]  # type: ignore[attr-defined]
-        self.fields["action"].choices = [("", _("All actions")), *AuditEntry.Action.choices]  # type: ignore[attr-defined]
+        cast(forms.ChoiceField, self.fields["actor"]).choices = [
+            everyone,
+            *((user.pk, str(user)) for user in people),
+        ]
+        cast(forms.ChoiceField, self.fields["record_type"]).choices = [("", _("All kinds")), *kinds]
+        cast(forms.ChoiceField, self.fields["action"]).choices = [
+            ("", _("All actions")),
+            *AuditEntry.Action.choices,
+        ]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

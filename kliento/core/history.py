@@ -257,9 +257,9 @@ class _Reader:
         if model is not None:
             positions = {f.name: index for index, f in enumerate(model._meta.get_fields())}
         if spec is not None:
-            for key, spec_field in spec.fields.items():
-                if spec_field.after is not None and spec_field.after in positions:
-                    positions[key] = positions[spec_field.after] + 0.5
+            for key, placed in spec.fields.items():
+                if placed.after is not None and placed.after in positions:
+                    positions[key] = positions[placed.after] + 0.5
 
         def position(key: str) -> tuple[float, str]:
             return positions.get(key, len(positions)), key

@@ -23,14 +23,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.http import HttpRequest
 from django.utils.functional import Promise
 from django.utils.safestring import SafeString
 
 from kliento.core.parts import Part, PartOnPage, PartRegistry
 from kliento.core.permissions import Permission
+from kliento.core.requests import OrgRequest
 
-WidgetContext = Callable[[HttpRequest], dict[str, Any] | None]
+WidgetContext = Callable[[OrgRequest], dict[str, Any] | None]
 
 
 @dataclass(frozen=True)
@@ -78,9 +78,9 @@ def unregister_home_widget(key: str) -> None:
     _widgets.unregister(key)
 
 
-def home_widgets_for(request: HttpRequest) -> list[WidgetOnHome]:
+def home_widgets_for(request: OrgRequest) -> list[WidgetOnHome]:
     """The widgets this member may see that have something to show, rendered, in order."""
-    member = request.member  # type: ignore[attr-defined]
+    member = request.member
     return [
         WidgetOnHome(part=shown.part, context=shown.context, html=shown.render(request))
         for shown in _widgets.shown_to(member, request)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import zoneinfo
 from collections.abc import Callable
-from typing import ClassVar
+from typing import ClassVar, cast
 
 from django.conf import settings
 from django.contrib.auth.middleware import AuthenticationMiddleware as DjangoAuthenticationMiddleware
@@ -14,8 +14,9 @@ from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessio
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware as DjangoCsrfViewMiddleware
 from django.utils import timezone, translation
+from django.utils.deprecation import MiddlewareMixin
 
-from kliento.core.models import Membership
+from kliento.core.models import Membership, User
 from kliento.core.tenancy import activate_organization, reset_organization
 
 SESSION_ORGANIZATION_KEY = "organization_id"
@@ -36,11 +37,12 @@ class BrowserOnlyMiddleware:
     they cost as much as the endpoint. Its key, not a cookie, decides who it is.
     """
 
-    browser_middleware: ClassVar[Callable[..., Callable[[HttpRequest], HttpResponse]]]
+    browser_middleware: ClassVar[type[MiddlewareMixin]]
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
-        self.for_browser = self.browser_middleware(get_response)
+        # Kliento's middleware stack is synchronous: Django's middleware returns the response itself.
+        self.for_browser = cast(Callable[[HttpRequest], HttpResponse], self.browser_middleware(get_response))
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if presents_api_key(request):
@@ -64,9 +66,8 @@ class MessageMiddleware(BrowserOnlyMiddleware):
     browser_middleware = DjangoMessageMiddleware
 
 
-def current_membership(request: HttpRequest) -> Membership | None:
-    """The membership chosen in this session, or the user's first one."""
-    user = request.user
+def current_membership(request: HttpRequest, user: User) -> Membership | None:
+    """The membership chosen in this session, or the signed-in user's first one."""
     memberships = Membership.unscoped.select_related("organization").filter(user=user, is_active=True)
     chosen = request.session.get(SESSION_ORGANIZATION_KEY)
     membership = memberships.filter(organization_id=chosen).first() if chosen else None
@@ -75,7 +76,7 @@ def current_membership(request: HttpRequest) -> Membership | None:
         if membership is not None:
             request.session[SESSION_ORGANIZATION_KEY] = membership.organization_id
     if membership is not None:
-        membership.user = user  # type: ignore[assignment]  # spare a query: it is the signed-in user
+        membership.user = user  # spare a query: it is the signed-in user
     return membership
 
 
@@ -85,6 +86,7 @@ class ActiveOrganizationMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         token = activate_organization(None)
+        # Django's HttpRequest does not declare these: views behind member_required take an OrgRequest.
         request.member = None  # type: ignore[attr-defined]
         request.organization = None  # type: ignore[attr-defined]
         if presents_api_key(request):
@@ -92,23 +94,22 @@ class ActiveOrganizationMiddleware:
             request.user = AnonymousUser()
         try:
             if request.user.is_authenticated:
-                membership = current_membership(request)
+                membership = current_membership(request, request.user)
                 if membership is not None:
-                    request.member = membership  # type: ignore[attr-defined]
-                    request.organization = membership.organization  # type: ignore[attr-defined]
+                    request.member = membership  # type: ignore[attr-defined]  # see above
+                    request.organization = membership.organization  # type: ignore[attr-defined]  # see above
                     activate_organization(membership.organization_id)
-                self._activate_preferences(request, membership)
+                self._activate_preferences(request, request.user, membership)
             return self.get_response(request)
         finally:
             reset_organization(token)
             timezone.deactivate()
 
     @staticmethod
-    def _activate_preferences(request: HttpRequest, membership: Membership | None) -> None:
-        user = request.user
-        if user.language:  # type: ignore[union-attr]
-            translation.activate(user.language)  # type: ignore[union-attr]
-            request.LANGUAGE_CODE = translation.get_language()  # type: ignore[attr-defined]
-        zone = user.time_zone or (membership.organization.time_zone if membership else "")  # type: ignore[union-attr]
+    def _activate_preferences(request: HttpRequest, user: User, membership: Membership | None) -> None:
+        if user.language:
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = translation.get_language()
+        zone = user.time_zone or (membership.organization.time_zone if membership else "")
         if zone:
             timezone.activate(zoneinfo.ZoneInfo(zone))

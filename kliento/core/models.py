@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zoneinfo
+from typing import ClassVar
 
 import phonenumbers
 from babel.numbers import list_currencies
@@ -73,11 +74,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
 
-    objects = UserManager()
+    objects: ClassVar[UserManager] = UserManager()
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     class Meta:
         verbose_name = _("user")
@@ -128,7 +129,7 @@ class Organization(models.Model):
         return self.name
 
 
-class MembershipQuerySet(TenantQuerySet):
+class MembershipQuerySet(TenantQuerySet["Membership"]):
     def active(self) -> MembershipQuerySet:
         return self.filter(is_active=True, user__is_active=True)
 
@@ -140,7 +141,8 @@ class Membership(TenantModel):
     role = models.CharField(_("role"), max_length=20, choices=Role, default=Role.SALESPERSON)
     is_active = models.BooleanField(_("active"), default=True)
 
-    objects = TenantManager.from_queryset(MembershipQuerySet)()
+    # A manager with the queryset's own methods: of another class than TenantModel's, over the same rows.
+    objects = TenantManager.from_queryset(MembershipQuerySet)()  # type: ignore[assignment,misc]
 
     class Meta:
         verbose_name = _("member")
@@ -182,7 +184,7 @@ class Team(TenantModel, SoftDeleteModel):
         related_name="managed_teams",
         verbose_name=_("manager"),
     )
-    members = models.ManyToManyField(
+    members: models.ManyToManyField[User, TeamMember] = models.ManyToManyField(
         User, through="TeamMember", related_name="teams", blank=True, verbose_name=_("members")
     )
 

@@ -96,7 +96,11 @@ def _value_of(row: Model | dict[str, Any], path: str) -> Any:
 
 
 def keyset_page(
-    queryset: QuerySet[T], *, ordering: Sequence[str], cursor: str | None = None, limit: int = DEFAULT_LIMIT
+    queryset: QuerySet[Any, T],
+    *,
+    ordering: Sequence[str],
+    cursor: str | None = None,
+    limit: int = DEFAULT_LIMIT,
 ) -> Page[T]:
     """One page of rows in `ordering`, which must end with a unique field (such as "id")."""
     if not 1 <= limit <= MAX_LIMIT:

@@ -16,7 +16,7 @@ from typing import Any, Generic, TypeVar
 
 from django.db import connections
 from django.db.models import Model, QuerySet
-from django.db.models.query import get_related_populators
+from django.db.models.query import get_related_populators  # type: ignore[attr-defined]  # not in the stubs
 
 M = TypeVar("M", bound=Model)
 
@@ -98,4 +98,4 @@ class PreparedQuery(Generic[M]):
             populator.populate(row, instance)
         for name, position in compiled.annotations.items():
             setattr(instance, name, row[position])
-        return instance  # type: ignore[return-value]
+        return instance  # type: ignore[return-value]  # from_db() is typed as the base Model, not M

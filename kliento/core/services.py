@@ -448,6 +448,7 @@ def _creator_stands_behind(key: ApiKey) -> bool:
     return (
         creator is not None
         and creator.is_active
+        # Annotated onto the key by the query that looked it up.
         and bool(key.creator_is_active)  # type: ignore[attr-defined]
         and role_covers(key.creator_role, key.role)  # type: ignore[attr-defined]
     )

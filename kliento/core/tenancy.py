@@ -6,11 +6,11 @@ organization and refuses to run without one, so a forgotten filter fails instead
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
-from typing import Any, Self, TypeVar
+from typing import Any, Self, TypeVar, cast
 
 from django.db import models
 from django.utils import timezone
@@ -27,6 +27,7 @@ class _Activation:
 
 _activation: ContextVar[_Activation | None] = ContextVar("active_organization", default=None)
 T = TypeVar("T")
+M = TypeVar("M", bound=models.Model)
 
 
 class NoActiveOrganization(RuntimeError):
@@ -68,10 +69,13 @@ def memoized(key: Hashable, compute: Callable[[], T]) -> T:
     asking the same thing from several places queries once. Whoever writes what it reads calls
     `forget(key)`."""
     require_active_organization_id()
-    memo = _activation.get().memo  # type: ignore[union-attr]
+    activation = _activation.get()
+    assert activation is not None  # the line above refuses to run without one
+    memo = activation.memo
     if key not in memo:
         memo[key] = compute()
-    return memo[key]
+    value: T = memo[key]
+    return value
 
 
 def forget(key: Hashable) -> None:
@@ -90,7 +94,7 @@ def active_organization(organization_id: int) -> Iterator[None]:
         reset_organization(token)
 
 
-class TenantQuerySet(models.QuerySet):
+class TenantQuerySet(models.QuerySet[M]):
     def alive(self) -> Self:
         return self.filter(deleted_at__isnull=True) if _is_soft_deletable(self.model) else self
 
@@ -102,21 +106,24 @@ def _is_soft_deletable(model: type[models.Model]) -> bool:
     return any(field.name == "deleted_at" for field in model._meta.concrete_fields)
 
 
-class TenantManager(models.Manager):
+class TenantManager(models.Manager[M]):
     """Rows of the active organization only; soft-deleted rows are left out unless asked for."""
 
     def __init__(self, *, include_trash: bool = False) -> None:
         super().__init__()
         self.include_trash = include_trash
 
-    def deconstruct(self):  # type: ignore[no-untyped-def]
-        name, path, args, kwargs = super().deconstruct()
+    def deconstruct(
+        self,
+    ) -> tuple[bool, str | None, str | None, Sequence[Any] | None, dict[str, Any] | None]:
+        as_manager, manager_class, queryset_class, args, kwargs = super().deconstruct()
         if self.include_trash:
-            kwargs["include_trash"] = True
-        return name, path, args, kwargs
+            kwargs = {**(kwargs or {}), "include_trash": True}
+        return as_manager, manager_class, queryset_class, args, kwargs
 
-    def get_queryset(self) -> TenantQuerySet:
-        queryset = self._queryset_class(self.model, using=self._db, hints=self._hints)
+    def get_queryset(self) -> TenantQuerySet[M]:
+        # Built with from_queryset() on a TenantQuerySet, always.
+        queryset = cast("TenantQuerySet[M]", super().get_queryset())
         queryset = queryset.filter(organization_id=require_active_organization_id())
         if not self.include_trash and _is_soft_deletable(self.model):
             queryset = queryset.filter(deleted_at__isnull=True)
@@ -140,7 +147,7 @@ class TenantKeyedModel(models.Model):
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.organization_id is None:
             self.organization_id = require_active_organization_id()
         super().save(*args, **kwargs)

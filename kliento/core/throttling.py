@@ -44,7 +44,8 @@ class Rule:
         if attempts < self.limit:
             return None
         doublings = min(attempts - self.limit, 30)
-        return min(self.first_delay * 2**doublings, self.max_delay)
+        factor: int = 2**doublings
+        return min(self.first_delay * factor, self.max_delay)
 
 
 def _rule(scope: str) -> Rule:
@@ -150,11 +151,12 @@ def allow_password_reset(*, email: str, client: str) -> bool:
 
 def client_address(request: HttpRequest) -> str:
     """The address of whoever sent the request, trusting X-Forwarded-For only from configured proxies."""
-    remote = request.META.get("REMOTE_ADDR", "")
+    remote: str = request.META.get("REMOTE_ADDR", "")
     proxies = [ipaddress.ip_network(proxy, strict=False) for proxy in settings.TRUSTED_PROXIES]
     if not proxies or not _is_within(remote, proxies):
         return remote
-    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+    forwarded: str = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
     for hop in reversed(hops):
         if not _is_within(hop, proxies):
             # Whatever the client wrote sits further left; this hop was written by a trusted proxy.

@@ -22,8 +22,10 @@ class Trashable:
     restore_permission: Permission
     restore: Callable[[Any, Any], None]
 
-    def rows_in_trash(self) -> models.QuerySet:
-        return self.model.with_trash.in_trash()  # type: ignore[attr-defined]
+    def rows_in_trash(self) -> models.QuerySet[Any]:
+        # Registered models are soft-deletable tenant models, which all have a with_trash manager.
+        rows: models.QuerySet[Any] = self.model.with_trash.in_trash()  # type: ignore[attr-defined]
+        return rows
 
     @property
     def key(self) -> str:

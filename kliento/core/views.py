@@ -36,9 +36,10 @@ from kliento.core.forms import (
     TeamForm,
 )
 from kliento.core.history import readable_entries, record_kinds
-from kliento.core.models import User
+from kliento.core.models import Membership, User
 from kliento.core.pagination import keyset_page
 from kliento.core.permissions import Permission, roles_grantable_by
+from kliento.core.requests import OrgRequest, SignedInRequest
 from kliento.core.trash import trashable, trashables
 
 View = Callable[..., HttpResponse]
@@ -51,7 +52,8 @@ def member_required(permission: Permission | None = None) -> Callable[[View], Vi
         @functools.wraps(view)
         @login_required
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            member = request.member  # type: ignore[attr-defined]
+            # The middleware sets it, None outside an organization; the view then takes an OrgRequest.
+            member: Membership | None = getattr(request, "member", None)
             if member is None:
                 return render(request, "core/no_organization.html", status=403)
             if permission is not None and not member.can(permission):
@@ -86,7 +88,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         return redirect(next_url or "web:home")
     form = SignInForm(request, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        login(request, form.user)  # type: ignore[arg-type]
+        login(request, form.user)
         return redirect(next_url or "web:home")
     return render(
         request, "core/sign_in.html", {"form": form, "next": next_url}, status=400 if form.errors else 200
@@ -117,7 +119,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "core/password_reset_confirm.html"
     success_url = reverse_lazy("core:password-reset-complete")
 
-    def form_valid(self, form: SetPasswordForm) -> HttpResponse:
+    def form_valid(self, form: SetPasswordForm[User]) -> HttpResponse:
         response = super().form_valid(form)
         throttling.forget_account(email=form.user.email)
         return response
@@ -180,11 +182,11 @@ class PasswordChange(auth_views.PasswordChangeView):
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: SignedInRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         services.update_profile(
-            user=request.user,  # type: ignore[arg-type]
+            user=request.user,
             changes={name: form.cleaned_data[name] for name in services.PROFILE_FIELDS},
         )
         if form.cleaned_data["language"]:
@@ -201,14 +203,14 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 
 @member_required(Permission.MANAGE_ORGANIZATION)
-def organization_settings(request: HttpRequest) -> HttpResponse:
-    organization = request.organization  # type: ignore[attr-defined]
+def organization_settings(request: OrgRequest) -> HttpResponse:
+    organization = request.organization
     form = OrganizationSettingsForm(request.POST or None, instance=organization)
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
         organization.refresh_from_db()
         try:
-            services.update_organization(organization=organization, member=request.member, changes=changes)  # type: ignore[attr-defined]
+            services.update_organization(organization=organization, member=request.member, changes=changes)
         except (DomainError, ValidationError) as error:
             apply_form_error(form, error)
         else:
@@ -223,8 +225,8 @@ def organization_settings(request: HttpRequest) -> HttpResponse:
 
 
 @member_required(Permission.VIEW_MEMBERS)
-def members(request: HttpRequest) -> HttpResponse:
-    member = request.member  # type: ignore[attr-defined]
+def members(request: OrgRequest) -> HttpResponse:
+    member = request.member
     grantable = roles_grantable_by(member.role)
     invite_form = InviteForm(request.POST or None, grantable=grantable)
     if request.method == "POST":
@@ -257,8 +259,8 @@ def members(request: HttpRequest) -> HttpResponse:
 
 @member_required(Permission.MANAGE_MEMBERS)
 @require_POST
-def member_change_role(request: HttpRequest, membership_id: int) -> HttpResponse:
-    member = request.member  # type: ignore[attr-defined]
+def member_change_role(request: OrgRequest, membership_id: int) -> HttpResponse:
+    member = request.member
     membership = selectors.access_membership(member=member, membership_id=membership_id)
     form = RoleForm(request.POST)
     if form.is_valid():
@@ -277,8 +279,8 @@ def member_change_role(request: HttpRequest, membership_id: int) -> HttpResponse
 
 @member_required(Permission.MANAGE_MEMBERS)
 @require_POST
-def member_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
-    member = request.member  # type: ignore[attr-defined]
+def member_remove(request: OrgRequest, membership_id: int) -> HttpResponse:
+    member = request.member
     membership = selectors.access_membership(member=member, membership_id=membership_id)
     try:
         services.remove_member(membership=membership, member=member)
@@ -293,11 +295,11 @@ def member_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
 
 @member_required(Permission.MANAGE_MEMBERS)
 @require_POST
-def invitation_revoke(request: HttpRequest, invitation_id: int) -> HttpResponse:
+def invitation_revoke(request: OrgRequest, invitation_id: int) -> HttpResponse:
     invitation = selectors.pending_invitations().filter(pk=invitation_id).first()
     if invitation is None:
         raise Http404
-    services.revoke_invitation(invitation=invitation, member=request.member)  # type: ignore[attr-defined]
+    services.revoke_invitation(invitation=invitation, member=request.member)
     messages.success(request, _("Invitation withdrawn."))
     return redirect("core:members")
 
@@ -310,8 +312,8 @@ def _member_users() -> list[User]:
 
 
 @member_required(Permission.VIEW_MEMBERS)
-def teams(request: HttpRequest) -> HttpResponse:
-    member = request.member  # type: ignore[attr-defined]
+def teams(request: OrgRequest) -> HttpResponse:
+    member = request.member
     can_manage = member.can(Permission.MANAGE_TEAMS)
     form = TeamForm(request.POST or None, users=_member_users() if can_manage else [])
     if request.method == "POST":
@@ -333,8 +335,8 @@ def teams(request: HttpRequest) -> HttpResponse:
 
 
 @member_required(Permission.MANAGE_TEAMS)
-def team_edit(request: HttpRequest, team_id: int) -> HttpResponse:
-    member = request.member  # type: ignore[attr-defined]
+def team_edit(request: OrgRequest, team_id: int) -> HttpResponse:
+    member = request.member
     team = selectors.access_team(member=member, team_id=team_id)
     form = TeamForm(request.POST or None, instance=team, users=_member_users())
     if request.method == "POST" and form.is_valid():
@@ -354,15 +356,15 @@ def team_edit(request: HttpRequest, team_id: int) -> HttpResponse:
         "team": team,
         "form": form,
         "history": readable_entries(history_of(team)[:50], organization=request.organization),
-    }  # type: ignore[attr-defined]
+    }
     return render(request, "core/team_edit.html", context, status=400 if form.errors else 200)
 
 
 @member_required(Permission.MANAGE_TEAMS)
 @require_POST
-def team_delete(request: HttpRequest, team_id: int) -> HttpResponse:
-    team = selectors.access_team(member=request.member, team_id=team_id)  # type: ignore[attr-defined]
-    services.delete_team(team=team, member=request.member)  # type: ignore[attr-defined]
+def team_delete(request: OrgRequest, team_id: int) -> HttpResponse:
+    team = selectors.access_team(member=request.member, team_id=team_id)
+    services.delete_team(team=team, member=request.member)
     messages.success(request, _("Team %(name)s moved to the trash.") % {"name": team.name})
     return redirect("core:teams")
 
@@ -371,8 +373,8 @@ def team_delete(request: HttpRequest, team_id: int) -> HttpResponse:
 
 
 @member_required(Permission.MANAGE_API_KEYS)
-def api_keys(request: HttpRequest) -> HttpResponse:
-    member = request.member  # type: ignore[attr-defined]
+def api_keys(request: OrgRequest) -> HttpResponse:
+    member = request.member
     form = ApiKeyForm(request.POST or None, grantable=roles_grantable_by(member.role))
     new_key = None
     if request.method == "POST" and form.is_valid():
@@ -390,9 +392,9 @@ def api_keys(request: HttpRequest) -> HttpResponse:
 
 @member_required(Permission.MANAGE_API_KEYS)
 @require_POST
-def api_key_revoke(request: HttpRequest, key_id: int) -> HttpResponse:
-    key = selectors.access_api_key(member=request.member, key_id=key_id)  # type: ignore[attr-defined]
-    services.revoke_api_key(key=key, member=request.member)  # type: ignore[attr-defined]
+def api_key_revoke(request: OrgRequest, key_id: int) -> HttpResponse:
+    key = selectors.access_api_key(member=request.member, key_id=key_id)
+    services.revoke_api_key(key=key, member=request.member)
     messages.success(request, _("API key %(name)s revoked.") % {"name": key.name})
     return redirect("core:api-keys")
 
@@ -401,8 +403,8 @@ def api_key_revoke(request: HttpRequest, key_id: int) -> HttpResponse:
 
 
 @member_required()
-def trash(request: HttpRequest) -> HttpResponse:
-    member = request.member  # type: ignore[attr-defined]
+def trash(request: OrgRequest) -> HttpResponse:
+    member = request.member
     sections = []
     for entry in trashables():
         if not member.can(entry.restore_permission):
@@ -414,8 +416,8 @@ def trash(request: HttpRequest) -> HttpResponse:
 
 @member_required()
 @require_POST
-def trash_restore(request: HttpRequest, record_type: str, record_id: int) -> HttpResponse:
-    member = request.member  # type: ignore[attr-defined]
+def trash_restore(request: OrgRequest, record_type: str, record_id: int) -> HttpResponse:
+    member = request.member
     entry = trashable(record_type)
     if entry is None:
         raise Http404
@@ -437,8 +439,8 @@ AUDIT_PAGE_SIZE = 50
 
 
 @member_required(Permission.VIEW_AUDIT)
-def audit_log(request: HttpRequest) -> HttpResponse:
-    member = request.member  # type: ignore[attr-defined]
+def audit_log(request: OrgRequest) -> HttpResponse:
+    member = request.member
     form = AuditFilterForm(request.GET, people=selectors.people_of_organization(), kinds=record_kinds())
     page, entries = None, []
     if form.is_valid():
@@ -461,7 +463,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         except InvalidInput as error:
             form.add_error(None, error.message)
         else:
-            entries = readable_entries(page.items, organization=request.organization, member=member)  # type: ignore[attr-defined]
+            entries = readable_entries(page.items, organization=request.organization, member=member)
     next_url = ""
     if page is not None and page.next_cursor:
         query = request.GET.copy()
@@ -485,7 +487,7 @@ def get_started_widget(request: HttpRequest) -> dict[str, Any]:
     return {}
 
 
-def recent_changes_widget(request: HttpRequest) -> dict[str, Any]:
-    member = request.member  # type: ignore[attr-defined]
+def recent_changes_widget(request: OrgRequest) -> dict[str, Any]:
+    member = request.member
     entries = selectors.audit_entries(member=member).order_by("-created_at", "-id")[:RECENT_CHANGES_SHOWN]
-    return {"history": readable_entries(entries, organization=request.organization, member=member)}  # type: ignore[attr-defined]
+    return {"history": readable_entries(entries, organization=request.organization, member=member)}

@@ -13,15 +13,15 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 from pydantic import BaseModel
 
 from kliento.api.concurrency import if_match, set_etag
 from kliento.core.counting import count_rows
-from kliento.core.models import Membership
 from kliento.core.pagination import keyset_page
+from kliento.core.requests import OrgRequest
 from kliento.customers import selectors, services
 from kliento.customers.kinds import CUSTOMER_KINDS, CustomerKind
 from kliento.customers.models import Consent, LifecycleTransition, Tag
@@ -47,10 +47,6 @@ from kliento.customers.search import SearchHit, search_customers
 router = Router(tags=["customers"])
 
 
-def _member(request: HttpRequest) -> Membership:
-    return request.member  # type: ignore[attr-defined,no-any-return]
-
-
 # Contacts and companies: one set of endpoints per customer kind (`kinds.py`), under the kind's
 # plural (`/contacts`, `/companies`). The functions and their OpenAPI operation ids are named for
 # the kind (`list_contacts`, `read_company`, …) and the record's id for its kind (`contact_id`),
@@ -72,12 +68,13 @@ def _endpoint(
     ]
 
     @functools.wraps(view)
-    def endpoint(request: HttpRequest, **arguments: Any) -> Any:
+    def endpoint(request: OrgRequest, **arguments: Any) -> Any:
         if record_id:
             arguments["record_id"] = arguments.pop(record_id)
         return view(request, kind=kind, **arguments)
 
     endpoint.__name__ = endpoint.__qualname__ = name
+    # Read by inspect.signature(), and so by Ninja; functions do not declare it.
     endpoint.__signature__ = signature.replace(  # type: ignore[attr-defined]
         parameters=[parameter for parameter in parameters if parameter.name != "kind"]
     )
@@ -87,13 +84,13 @@ def _endpoint(
 # Lists: rows of only the columns the items show, the tags in one more query, no COUNT.
 
 
-def _filtered(request: HttpRequest, kind: CustomerKind) -> tuple[QuerySet[Any], list[str]]:
-    member = _member(request)
+def _filtered(request: OrgRequest, kind: CustomerKind) -> tuple[QuerySet[Any], list[str]]:
+    member = request.member
     query = selectors.parse_list_query(kind.key, request.GET, member=member)
     return selectors.filtered_customers(query, member=member)
 
 
-def list_customers(request: HttpRequest, params: Query[ListParams], *, kind: CustomerKind) -> HttpResponse:
+def list_customers(request: OrgRequest, params: Query[ListParams], *, kind: CustomerKind) -> HttpResponse:
     queryset, ordering = _filtered(request, kind)
     # The sort columns too: the cursor is made of the last row's values.
     rows = queryset.values(*dict.fromkeys([*kind.item_columns, *(name.lstrip("-") for name in ordering)]))
@@ -106,22 +103,22 @@ def list_customers(request: HttpRequest, params: Query[ListParams], *, kind: Cus
     return HttpResponse(answer.model_dump_json(), content_type="application/json; charset=utf-8")
 
 
-def count_customers(request: HttpRequest, params: Query[ListParams], *, kind: CustomerKind) -> ListCount:
+def count_customers(request: OrgRequest, params: Query[ListParams], *, kind: CustomerKind) -> ListCount:
     queryset, _ordering = _filtered(request, kind)
     count = count_rows(queryset)
     return ListCount(count=count.value, is_estimate=count.is_estimate)
 
 
-def create_customer(request: HttpRequest, payload: BaseModel, *, kind: CustomerKind) -> Status:
-    record = kind.create(member=_member(request), data=payload.model_dump(exclude_unset=True))
+def create_customer(request: OrgRequest, payload: BaseModel, *, kind: CustomerKind) -> Status[Any]:
+    record = kind.create(member=request.member, data=payload.model_dump(exclude_unset=True))
     return Status(201, record)
 
 
-def bulk_customers(request: HttpRequest, payload: BulkIn, *, kind: CustomerKind) -> dict[str, int]:
+def bulk_customers(request: OrgRequest, payload: BulkIn, *, kind: CustomerKind) -> dict[str, int]:
     count = services.bulk_update_customers(
         kind.model,
         payload.ids,
-        member=_member(request),
+        member=request.member,
         action=payload.action,
         value=payload.value,
         reason=payload.reason,
@@ -129,16 +126,16 @@ def bulk_customers(request: HttpRequest, payload: BulkIn, *, kind: CustomerKind)
     return {"count": count}
 
 
-def read_customer(request: HttpRequest, record_id: int, response: HttpResponse, *, kind: CustomerKind) -> Any:
-    record = kind.access(member=_member(request), record_id=record_id)
+def read_customer(request: OrgRequest, record_id: int, response: HttpResponse, *, kind: CustomerKind) -> Any:
+    record = kind.access(member=request.member, record_id=record_id)
     set_etag(response, record)
     return record
 
 
 def update_customer(
-    request: HttpRequest, record_id: int, payload: BaseModel, response: HttpResponse, *, kind: CustomerKind
+    request: OrgRequest, record_id: int, payload: BaseModel, response: HttpResponse, *, kind: CustomerKind
 ) -> Any:
-    member = _member(request)
+    member = request.member
     record = kind.access(member=member, record_id=record_id, write=True)
     record = kind.update(
         record=record,
@@ -150,23 +147,23 @@ def update_customer(
     return record
 
 
-def delete_customer(request: HttpRequest, record_id: int, *, kind: CustomerKind) -> Status:
-    member = _member(request)
+def delete_customer(request: OrgRequest, record_id: int, *, kind: CustomerKind) -> Status[None]:
+    member = request.member
     record = kind.access(member=member, record_id=record_id)
     services.delete_customer(customer=record, member=member, expected_version=if_match(request))
     return Status(204, None)
 
 
 def customer_transitions(
-    request: HttpRequest, record_id: int, *, kind: CustomerKind
+    request: OrgRequest, record_id: int, *, kind: CustomerKind
 ) -> QuerySet[LifecycleTransition]:
-    return selectors.transitions_of(kind.access(member=_member(request), record_id=record_id))
+    return selectors.transitions_of(kind.access(member=request.member, record_id=record_id))
 
 
 def change_customer_stage(
-    request: HttpRequest, record_id: int, payload: TransitionIn, *, kind: CustomerKind
-) -> Status:
-    member = _member(request)
+    request: OrgRequest, record_id: int, payload: TransitionIn, *, kind: CustomerKind
+) -> Status[LifecycleTransition]:
+    member = request.member
     record = kind.access(member=member, record_id=record_id, write=True)
     transition = services.change_lifecycle_stage(
         customer=record,
@@ -182,7 +179,7 @@ def change_customer_stage(
 def _add_kind_endpoints(kind: CustomerKind) -> None:
     key, plural, tags = kind.key, kind.plural, [kind.plural]
     one = f"/{plural}/{{{key}_id}}"
-    endpoints = [
+    endpoints: list[tuple[str, str, Callable[..., Any], str, Any, str, Any]] = [
         # (method, path, view, name, answer, description, payload)
         ("get", f"/{plural}", list_customers, f"list_{plural}", kind.schema_page,
          f"The {plural} this key or member may see, filtered and sorted as on the list page.", None),
@@ -227,10 +224,10 @@ for _kind in CUSTOMER_KINDS.values():
 
 @router.put("/contacts/{contact_id}/consents/{channel}", response=ConsentOut, tags=["contacts"])
 def set_contact_consent(
-    request: HttpRequest, contact_id: int, channel: ChannelName, payload: ConsentIn
+    request: OrgRequest, contact_id: int, channel: ChannelName, payload: ConsentIn
 ) -> Consent:
     """Record that the contact gave (or withdrew) consent to be contacted on this channel."""
-    member = _member(request)
+    member = request.member
     contact = selectors.access_contact(member=member, contact_id=contact_id, write=True)
     return services.set_consent(
         contact=contact,
@@ -246,7 +243,7 @@ def set_contact_consent(
 
 
 @router.get("/tags", response=TagPage, tags=["tags"])
-def list_tags(request: HttpRequest, params: Query[TagParams]) -> dict:
+def list_tags(request: OrgRequest, params: Query[TagParams]) -> dict[str, Any]:
     tags = Tag.objects.all()
     if params.q.strip():
         tags = tags.filter(name__istartswith=params.q.strip())
@@ -255,13 +252,13 @@ def list_tags(request: HttpRequest, params: Query[TagParams]) -> dict:
 
 
 @router.post("/tags", response={201: TagOut}, tags=["tags"])
-def create_tag(request: HttpRequest, payload: TagIn) -> Status:
-    return Status(201, services.create_tag(member=_member(request), name=payload.name, color=payload.color))
+def create_tag(request: OrgRequest, payload: TagIn) -> Status[Tag]:
+    return Status(201, services.create_tag(member=request.member, name=payload.name, color=payload.color))
 
 
 @router.delete("/tags/{tag_id}", response={204: None}, tags=["tags"])
-def delete_tag(request: HttpRequest, tag_id: int) -> Status:
-    services.delete_tag(member=_member(request), tag=get_object_or_404(Tag.objects, pk=tag_id))
+def delete_tag(request: OrgRequest, tag_id: int) -> Status[None]:
+    services.delete_tag(member=request.member, tag=get_object_or_404(Tag.objects, pk=tag_id))
     return Status(204, None)
 
 
@@ -269,8 +266,8 @@ def delete_tag(request: HttpRequest, tag_id: int) -> Status:
 
 
 @router.get("/search", response=list[SearchHitOut], tags=["search"])
-def search(request: HttpRequest, params: Query[SearchParams]) -> list[SearchHit]:
+def search(request: OrgRequest, params: Query[SearchParams]) -> list[SearchHit]:
     """Contacts and companies by a fragment of a name, an email or a phone number, best first."""
     if not params.q.strip():
         return []
-    return search_customers(params.q, member=_member(request), limit=params.limit)
+    return search_customers(params.q, member=request.member, limit=params.limit)

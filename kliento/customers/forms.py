@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -97,7 +97,7 @@ class CustomerForm(StyledForm, forms.Form):
     # Fields edited together when one value on the card is edited inline.
     INLINE_GROUPS: ClassVar[dict[str, tuple[str, ...]]]
 
-    source = forms.ChoiceField(label=_("Source"), choices=BLANK + Source.choices, required=False)
+    source = forms.ChoiceField(label=_("Source"), choices=[*BLANK, *Source.choices], required=False)
     owner = forms.TypedChoiceField(label=_("Owner"), coerce=int, empty_value=None, required=False)
     lifecycle_stage = forms.ChoiceField(
         label=_("Lifecycle stage"), choices=LifecycleStage.choices, initial=LifecycleStage.LEAD
@@ -127,7 +127,8 @@ class CustomerForm(StyledForm, forms.Form):
         region: str = "",
         **kwargs: Any,
     ) -> None:
-        self.region = region
+        # The phone region, not the address field of that name: Django keeps fields in self.fields.
+        self.region = region  # type: ignore[assignment]
         if instance is not None and not kwargs.get("initial"):
             kwargs["initial"] = self.initial_from(instance, definitions)
         elif instance is None:
@@ -148,15 +149,15 @@ class CustomerForm(StyledForm, forms.Form):
         if instance is not None:
             add_version_field(self, instance)
         if "country" in self.fields:
-            self.fields["country"].choices = BLANK + country_choices()  # type: ignore[attr-defined]
+            cast(forms.ChoiceField, self.fields["country"]).choices = BLANK + country_choices()
         if "owner" in self.fields:
             choices = owner_choices()
             if instance is not None and instance.owner_id and str(instance.owner_id) not in dict(choices):
                 choices.append((str(instance.owner_id), str(instance.owner)))  # a former member
-            self.fields["owner"].choices = choices  # type: ignore[attr-defined]
+            cast(forms.ChoiceField, self.fields["owner"]).choices = choices
 
     @classmethod
-    def from_posted(cls, data: QueryDict, **kwargs: Any) -> CustomerForm:
+    def from_posted(cls, data: QueryDict, **kwargs: Any) -> Self:
         """An unbound form showing what was posted: for a re-render that is not a save."""
         form = cls(**kwargs)
         form.initial = {
@@ -254,7 +255,7 @@ class ContactForm(CustomerForm):
         label=_("Preferred language"), choices=BLANK + list(LANGUAGE_CHOICES), required=False
     )
     preferred_channel = forms.ChoiceField(
-        label=_("Preferred channel"), choices=BLANK + Channel.choices, required=False
+        label=_("Preferred channel"), choices=[*BLANK, *Channel.choices], required=False
     )
     field_order = ["first_name", "last_name", "company", "job_title"]
 
@@ -350,7 +351,8 @@ class Rows:
 
     @property
     def label_choices(self) -> list[tuple[str, str]]:
-        return ROW_KINDS[self.kind][1].choices
+        choices: list[tuple[str, str]] = ROW_KINDS[self.kind][1].choices
+        return choices
 
     @property
     def can_add(self) -> bool:
@@ -406,7 +408,8 @@ class Rows:
 
     def service_entries(self) -> list[dict[str, Any]]:
         """The filled rows as the services take them; remembers which row each one came from."""
-        entries, self.index_map = [], {}
+        entries: list[dict[str, Any]] = []
+        self.index_map = {}
         for row, entry in enumerate(self.entries):
             if not entry.value:
                 continue

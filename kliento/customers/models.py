@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Self
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from kliento.core.models import LANGUAGE_CHOICES, User
+from kliento.core.models import LANGUAGE_CHOICES, Membership, User
 from kliento.core.models import Tag as Tag  # in core since any kind may carry tags; named here too
 from kliento.core.records.tags import TagLink
-from kliento.core.tenancy import SoftDeleteModel, TenantManager, TenantModel, TenantQuerySet
+from kliento.core.tenancy import M, SoftDeleteModel, TenantManager, TenantModel, TenantQuerySet
 
 NAME_MAX = 150
 TEXT_MAX = 5000
@@ -60,8 +62,8 @@ class CustomerEntity(models.TextChoices):
     COMPANY = "company", _("Companies")
 
 
-class CustomerQuerySet(TenantQuerySet):
-    def visible_to(self, member) -> CustomerQuerySet:  # type: ignore[no-untyped-def]
+class CustomerQuerySet(TenantQuerySet[M]):
+    def visible_to(self, member: Membership) -> Self:
         """Every row, or only the member's own and their team's when visibility is limited."""
         if member.sees_all_records:
             return self
@@ -97,7 +99,8 @@ class Customer(TenantModel, SoftDeleteModel):
     # cannot find a one- or two-character fragment inside a Chinese, Japanese or Korean name.
     search_grams = models.TextField(editable=False, default="")
 
-    objects = CustomerManager()
+    # A manager with the queryset's own methods: of another class than TenantModel's, over the same rows.
+    objects = CustomerManager()  # type: ignore[assignment,misc]
     with_trash = TenantManager.from_queryset(CustomerQuerySet)(include_trash=True)
 
     class Meta:
@@ -111,7 +114,7 @@ class Company(Customer):
     employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
-    tags = models.ManyToManyField(
+    tags: models.ManyToManyField[Tag, CompanyTag] = models.ManyToManyField(
         "core.Tag", through="CompanyTag", related_name="+", blank=True, verbose_name=_("tags")
     )
 
@@ -152,7 +155,7 @@ class Contact(Customer):
     # The primary email and phone, copied from their rows for lists and the duplicate check.
     email = models.CharField(_("email"), max_length=254, blank=True, editable=False)
     phone = models.CharField(_("phone"), max_length=20, blank=True, editable=False)
-    tags = models.ManyToManyField(
+    tags: models.ManyToManyField[Tag, ContactTag] = models.ManyToManyField(
         "core.Tag", through="ContactTag", related_name="+", blank=True, verbose_name=_("tags")
     )
 

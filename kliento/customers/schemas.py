@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import math
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
@@ -25,7 +25,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from kliento.api.pagination import CursorParams
-from kliento.api.schemas import CheckedTextSchema, InputSchema, RecordId
+from kliento.api.schemas import CheckedTextSchema, InputSchema, RecordId, omittable
 from kliento.core.models import LANGUAGE_CHOICES
 from kliento.customers import selectors, services
 from kliento.customers.models import (
@@ -45,13 +45,28 @@ from kliento.customers.search import MAX_QUERY_LENGTH
 
 
 def _one_of(values: list[str], *, blank: bool = False) -> Any:
-    return Literal[tuple(([""] if blank else []) + values)]  # type: ignore[valid-type]
+    return Literal[tuple(([""] if blank else []) + values)]
 
 
-StageName = _one_of(LifecycleStage.values)
-SourceName = _one_of(Source.values, blank=True)
-ChannelName = _one_of(Channel.values)
-LanguageName = _one_of([code for code, _name in LANGUAGE_CHOICES], blank=True)
+if TYPE_CHECKING:
+    # The allowed values come from the models' choices at run time; to the type checker they are text.
+    StageName = str
+    SourceName = str
+    ChannelName = str
+    LanguageName = str
+    EmailLabelName = str
+    PhoneLabelName = str
+    ChannelOrBlank = str
+    ConsentMethodName = str
+else:
+    StageName = _one_of(LifecycleStage.values)
+    SourceName = _one_of(Source.values, blank=True)
+    ChannelName = _one_of(Channel.values)
+    LanguageName = _one_of([code for code, _name in LANGUAGE_CHOICES], blank=True)
+    EmailLabelName = _one_of(ContactEmail.Label.values)
+    PhoneLabelName = _one_of(ContactPhone.Label.values)
+    ChannelOrBlank = _one_of(Channel.values, blank=True)
+    ConsentMethodName = _one_of(Consent.Method.values)
 
 _SCALARS = (str, int, float, bool)
 
@@ -88,44 +103,44 @@ TagName = Annotated[str, Field(min_length=1, max_length=60)]
 
 class EmailIn(InputSchema):
     email: str = Field(..., max_length=254)
-    label: _one_of(ContactEmail.Label.values) = ContactEmail.Label.WORK.value  # type: ignore[valid-type]
+    label: EmailLabelName = ContactEmail.Label.WORK.value
     is_primary: StrictBool = False
 
 
 class PhoneIn(InputSchema):
     number: str = Field(..., max_length=40, description="In any format; national numbers are read in "
                         "the organization's default region and stored as E.164.")  # fmt: skip
-    label: _one_of(ContactPhone.Label.values) = ContactPhone.Label.MOBILE.value  # type: ignore[valid-type]
+    label: PhoneLabelName = ContactPhone.Label.MOBILE.value
     is_primary: StrictBool = False
 
 
 class CustomerFields(InputSchema):
-    source: SourceName = Field(None)
+    source: SourceName = omittable()
     owner_id: RecordId | None = None
-    street: str = Field(None, max_length=200)
-    city: str = Field(None, max_length=100)
-    region: str = Field(None, max_length=100)
-    postal_code: str = Field(None, max_length=20)
-    country: str = Field(None, pattern=r"^([A-Za-z]{2})?$", description="Two-letter code, e.g. DE")
-    description: str = Field(None, max_length=TEXT_MAX)
-    tags: list[TagName] = Field(None, max_length=50, description="Tag names; replaces the list.")
-    custom_fields: CustomValues = Field(None, description="Values by key; null or empty removes one.")
+    street: str = omittable(max_length=200)
+    city: str = omittable(max_length=100)
+    region: str = omittable(max_length=100)
+    postal_code: str = omittable(max_length=20)
+    country: str = omittable(pattern=r"^([A-Za-z]{2})?$", description="Two-letter code, e.g. DE")
+    description: str = omittable(max_length=TEXT_MAX)
+    tags: list[TagName] = omittable(max_length=50, description="Tag names; replaces the list.")
+    custom_fields: CustomValues = omittable(description="Values by key; null or empty removes one.")
 
 
 class ContactFields(CustomerFields):
-    first_name: str = Field(None, max_length=NAME_MAX)
-    last_name: str = Field(None, max_length=NAME_MAX)
+    first_name: str = omittable(max_length=NAME_MAX)
+    last_name: str = omittable(max_length=NAME_MAX)
     company_id: RecordId | None = None
-    job_title: str = Field(None, max_length=100)
+    job_title: str = omittable(max_length=100)
     birthday: datetime.date | None = None
-    preferred_language: LanguageName = Field(None)
-    preferred_channel: _one_of(Channel.values, blank=True) = Field(None)  # type: ignore[valid-type]
-    emails: list[EmailIn] = Field(None, max_length=services.MAX_EMAILS, description="Replaces the list.")
-    phones: list[PhoneIn] = Field(None, max_length=services.MAX_PHONES, description="Replaces the list.")
+    preferred_language: LanguageName = omittable()
+    preferred_channel: ChannelOrBlank = omittable()
+    emails: list[EmailIn] = omittable(max_length=services.MAX_EMAILS, description="Replaces the list.")
+    phones: list[PhoneIn] = omittable(max_length=services.MAX_PHONES, description="Replaces the list.")
 
 
 class ContactIn(ContactFields):
-    lifecycle_stage: StageName = Field(None)
+    lifecycle_stage: StageName = omittable()
 
 
 class ContactPatch(ContactFields):
@@ -133,17 +148,17 @@ class ContactPatch(ContactFields):
 
 
 class CompanyFields(CustomerFields):
-    name: str = Field(None, min_length=1, max_length=NAME_MAX)
-    website: str = Field(None, max_length=200)
-    industry: str = Field(None, max_length=100)
+    name: str = omittable(min_length=1, max_length=NAME_MAX)
+    website: str = omittable(max_length=200)
+    industry: str = omittable(max_length=100)
     employees: StrictInt | None = Field(None, ge=0, le=2_147_483_647)
-    email: str = Field(None, max_length=254)
-    phone: str = Field(None, max_length=40)
+    email: str = omittable(max_length=254)
+    phone: str = omittable(max_length=40)
 
 
 class CompanyIn(CompanyFields):
     name: str = Field(..., min_length=1, max_length=NAME_MAX)
-    lifecycle_stage: StageName = Field(None)
+    lifecycle_stage: StageName = omittable()
 
 
 class CompanyPatch(CompanyFields):
@@ -188,7 +203,7 @@ class BulkOut(Schema):
 
 class ConsentIn(InputSchema):
     granted: StrictBool
-    method: _one_of(Consent.Method.values) = Consent.Method.API.value  # type: ignore[valid-type]
+    method: ConsentMethodName = Consent.Method.API.value
     note: str = Field("", max_length=300)
 
 

@@ -32,7 +32,7 @@ def parse_list_query(entity: str, params: Mapping[str, Any], *, member: Membersh
     return lists.parse_list_query(entity, params, member=member)
 
 
-def filtered_customers(query: ListQuery, *, member: Membership) -> tuple[QuerySet, list[str]]:
+def filtered_customers(query: ListQuery, *, member: Membership) -> tuple[QuerySet[Any], list[str]]:
     """The visible rows matching the query, and the ordering for keyset pagination."""
     return lists.filter_rows(query, member=member)
 
@@ -64,7 +64,9 @@ def access_company(*, member: Membership, company_id: int, write: bool = False) 
 
 
 def transitions_of(customer: Contact | Company) -> QuerySet[LifecycleTransition]:
-    link = {"contact": customer} if isinstance(customer, Contact) else {"company": customer}
+    link: dict[str, Contact | Company] = (
+        {"contact": customer} if isinstance(customer, Contact) else {"company": customer}
+    )
     return (
         LifecycleTransition.objects.filter(**link).select_related("created_by").order_by("-created_at", "-id")
     )

@@ -216,7 +216,8 @@ def find_duplicates(
     )
     if phones:
         ids |= set(ContactPhone.objects.filter(number__in=phones).values_list("contact_id", flat=True))
-    ids.discard(exclude_id)
+    if exclude_id is not None:
+        ids.discard(exclude_id)
     return list(Contact.objects.filter(pk__in=ids).order_by("sort_name", "id")[:5])
 
 
@@ -245,7 +246,9 @@ def _record_new_customer(
     store_custom_values(customer, definitions_for(kind_of_model(type(customer)).key))
     if tags:
         record_tags.set_tags(customer, tags, actor=member.user)
-    link = {"contact": customer} if isinstance(customer, Contact) else {"company": customer}
+    link: dict[str, Contact | Company] = (
+        {"contact": customer} if isinstance(customer, Contact) else {"company": customer}
+    )
     LifecycleTransition.objects.create(
         organization_id=customer.organization_id,
         to_stage=customer.lifecycle_stage,
@@ -551,7 +554,9 @@ def change_lifecycle_stage(
         # An [old, new] pair like every change, so pages that show changes raw need no case for it.
         changes["reason"] = [None, reason]
     record_change(customer, action=AuditEntry.Action.UPDATE, actor=actor, changes=changes, actor_label=rule)
-    link = {"contact": customer} if isinstance(customer, Contact) else {"company": customer}
+    link: dict[str, Contact | Company] = (
+        {"contact": customer} if isinstance(customer, Contact) else {"company": customer}
+    )
     return LifecycleTransition.objects.create(
         organization_id=customer.organization_id,
         from_stage=from_stage,

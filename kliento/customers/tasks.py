@@ -5,7 +5,7 @@ from huey.contrib.djhuey import db_task
 from kliento.core.tenancy import active_organization
 
 
-@db_task(retries=3, retry_delay=60)
+@db_task(retries=3, retry_delay=60)  # type: ignore[untyped-decorator]  # huey ships no types
 def refresh_company_contacts(*, company_id: int, organization_id: int) -> None:
     """After a company's rename, its contacts' search text (which holds the company's name), in
     batches; safe to run twice, and it reads the name as stored when it runs."""

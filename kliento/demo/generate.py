@@ -53,6 +53,7 @@ class DemoResult:
 
 def _demo_organization(slug: str | None) -> tuple[Organization, User, bool]:
     """The organization to fill, the owner to report, and whether it is the demo organization."""
+    organization: Organization | None
     if slug:
         organization = Organization.objects.get(slug=slug)
     else:

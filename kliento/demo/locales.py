@@ -442,6 +442,8 @@ class PhonePlan(NamedTuple):
 def _phone_plan(code: str, mobile: bool) -> PhonePlan:
     kind = phonenumbers.PhoneNumberType.MOBILE if mobile else phonenumbers.PhoneNumberType.FIXED_LINE
     example = phonenumbers.example_number_for_type(code, kind)
+    if example is None:
+        raise ValueError(f"phonenumbers has no example number for {code}")
     national = phonenumbers.national_significant_number(example)
     if not mobile:
         national = _FIXED_LINE_BASE.get(code, national)
@@ -550,8 +552,8 @@ def company_name(rng: random.Random, country: Country, city: City) -> tuple[str,
         return name, brand.latin
     if language == "ru":
         head, tail = rng.choice(_RU_HEADS), rng.choice(_RU_TAILS)
-        brand = f"{head}{tail}" if rng.random() < 0.7 else f"{head}-{tail}"
-        return f"{suffix} «{brand}»", cyrillic_to_latin(head + tail)
+        ru_brand = f"{head}{tail}" if rng.random() < 0.7 else f"{head}-{tail}"
+        return f"{suffix} «{ru_brand}»", cyrillic_to_latin(head + tail)
     surnames, brands, trades = {
         "en": (FAMILY_NAMES["en"], _EN_BRANDS, _EN_TRADES),
         "fil": (FAMILY_NAMES["fil"], _FIL_BRANDS, _FIL_TRADES),

@@ -11,13 +11,14 @@ from django.views.decorators.http import require_POST
 
 from kliento.core.home import home_widgets_for
 from kliento.core.middleware import SESSION_ORGANIZATION_KEY
+from kliento.core.requests import OrgRequest
 from kliento.core.selectors import memberships_of
 from kliento.core.services import update_profile
 from kliento.core.views import member_required
 
 
 @member_required()
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: OrgRequest) -> HttpResponse:
     return render(request, "web/home.html", {"widgets": home_widgets_for(request)})
 
 
@@ -35,8 +36,8 @@ def set_language(request: HttpRequest) -> HttpResponse:
     response = redirect(_safe_next(request))
     if not translation.check_for_language(language) or language not in dict(settings.LANGUAGES):
         return response
-    if request.user.is_authenticated and request.user.language != language:  # type: ignore[union-attr]
-        update_profile(user=request.user, changes={"language": language})  # type: ignore[arg-type]
+    if request.user.is_authenticated and request.user.language != language:
+        update_profile(user=request.user, changes={"language": language})
     response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 24 * 3600, samesite="Lax")
     return response
 
@@ -46,7 +47,7 @@ def switch_organization(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect("core:login")
     slug = request.POST.get("organization", "")
-    membership = memberships_of(request.user).filter(organization__slug=slug).first()  # type: ignore[arg-type]
+    membership = memberships_of(request.user).filter(organization__slug=slug).first()
     if membership is not None:
         request.session[SESSION_ORGANIZATION_KEY] = membership.organization_id
     return redirect("web:home")

@@ -101,7 +101,8 @@ class BulkWriter:
                 if model_field.has_default():
                     names.append(model_field.column)
                     values.append(model_field.get_db_prep_save(model_field.get_default(), connection))
-                elif not model_field.null and not model_field.has_db_default():
+                # has_db_default() is Django 5's, missing from the stubs.
+                elif not model_field.null and not model_field.has_db_default():  # type: ignore[attr-defined]
                     raise ValueError(f"{model._meta.label}.{model_field.name} needs a value")
             self._defaults[key] = (names, tuple(values))
         return self._defaults[key]
@@ -212,7 +213,8 @@ class BulkWriter:
             self._check_foreign_keys(model, floor)
 
     def _may_skip_row_checks(self) -> bool:
-        return self.value("SELECT current_setting('is_superuser')") == "on"
+        setting: str = self.value("SELECT current_setting('is_superuser')")
+        return setting == "on"
 
     def _check_foreign_keys(self, model: Table, floor: int) -> None:
         table = connection.ops.quote_name(model._meta.db_table)

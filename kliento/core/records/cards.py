@@ -26,14 +26,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.urls import reverse
 
 from kliento.core.models import Membership
 from kliento.core.records.kinds import RecordKind, UnknownKind, get_kind
 from kliento.core.records.panels import panels_for
+from kliento.core.requests import OrgRequest
 
-CardContext = Callable[[HttpRequest, Any], dict[str, Any]]
+CardContext = Callable[[OrgRequest, Any], dict[str, Any]]
 RecordAccess = Callable[..., Any]  # (*, member, record_id, write) -> the record, or 404/403
 
 
@@ -114,10 +115,10 @@ def _url_if_allowed(url_name: str | None, record: Any, member: Membership, permi
     return reverse(url_name, args=[record.pk])
 
 
-def card_context(request: HttpRequest, kind: RecordKind, record: Any) -> dict[str, Any]:
+def card_context(request: OrgRequest, kind: RecordKind, record: Any) -> dict[str, Any]:
     """What the frame shows of a record: itself (as `record` and under its kind's key), its kind,
     its panels by column, where its history loads from and the actions the member may take."""
-    member: Membership = request.member  # type: ignore[attr-defined]
+    member: Membership = request.member
     page = card_page(kind.key)
     context = {
         "record": record,

@@ -22,13 +22,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Model
 from django.urls import reverse
 from django.utils.functional import Promise
 
 from kliento.core.permissions import Permission
+
+if TYPE_CHECKING:
+    from kliento.core.records.tags import TagLink
 
 
 class UnknownKind(LookupError):
@@ -49,7 +52,7 @@ class RecordKind:
     delete_permission: Permission | None = None
     order: int = 100
     # The kind's core.records.tags.TagLink subclass, if its records carry tags.
-    tag_link: type[Model] | None = None
+    tag_link: type[TagLink] | None = None
     # The JSON column holding the records' custom field values; a kind whose model has no such
     # column gets no custom fields.
     custom_fields_column: str = "custom_fields"

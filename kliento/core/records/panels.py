@@ -28,16 +28,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.http import HttpRequest
 from django.utils.functional import Promise
 
 from kliento.core.parts import Part, PartOnPage, PartRegistry
 from kliento.core.permissions import Permission
 from kliento.core.records.kinds import get_kind
+from kliento.core.requests import OrgRequest
 
 COLUMNS = ("main", "side")
 
-PanelContext = Callable[[HttpRequest, Any], dict[str, Any] | None]
+PanelContext = Callable[[OrgRequest, Any], dict[str, Any] | None]
 PanelOnCard = PartOnPage["CardPanel"]
 
 
@@ -88,11 +88,11 @@ def card_panels(kind: str) -> list[CardPanel]:
     return _panels[kind].in_order() if kind in _panels else []
 
 
-def panels_for(request: HttpRequest, kind: str, record: Any) -> dict[str, list[PanelOnCard]]:
+def panels_for(request: OrgRequest, kind: str, record: Any) -> dict[str, list[PanelOnCard]]:
     """The panels this member may see on this record, with their contexts, by column."""
     columns: dict[str, list[PanelOnCard]] = {column: [] for column in COLUMNS}
     if kind in _panels:
-        member = request.member  # type: ignore[attr-defined]
+        member = request.member
         for shown in _panels[kind].shown_to(member, request, record):
             columns[shown.part.column].append(shown)
     return columns

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import unicodedata
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from kliento.core.commands import commands_for, folded
 from kliento.core.records.kinds import UnknownKind
 from kliento.core.records.search import clean_query, search_records, searchable_kind
+from kliento.core.requests import OrgRequest
 from kliento.core.views import member_required
 
 DROPDOWN_RESULTS = 5  # of each kind
@@ -27,8 +28,8 @@ def long_enough(query: str) -> bool:
 
 
 @member_required()
-def search(request: HttpRequest) -> HttpResponse:
-    member = request.member  # type: ignore[attr-defined]
+def search(request: OrgRequest) -> HttpResponse:
+    member = request.member
     query = clean_query(request.GET.get("q", ""))
     searchable = long_enough(query)
     context: dict[str, object] = {"query": query, "searchable": searchable}
@@ -48,8 +49,8 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 @member_required()
-def palette(request: HttpRequest) -> HttpResponse:
-    member = request.member  # type: ignore[attr-defined]
+def palette(request: OrgRequest) -> HttpResponse:
+    member = request.member
     query = clean_query(request.GET.get("q", ""))
     commands = commands_for(member, query, limit=PALETTE_COMMANDS if query else PALETTE_ALL_COMMANDS)
     groups = search_records(member, query, limit=PALETTE_RESULTS) if long_enough(query) else []

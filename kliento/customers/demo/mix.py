@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 from bisect import bisect
+from collections.abc import Mapping
 from itertools import accumulate
 from typing import Any
 
@@ -40,7 +41,7 @@ EMPLOYEE_BANDS = {
     "250-999": (250, 999),
     "1000+": (1000, 20000),
 }
-CUSTOM_FIELDS = [
+CUSTOM_FIELDS: list[dict[str, Any]] = [
     {"entity": "contact", "key": "customer_since", "label": "Customer since", "field_type": "date",
      "position": 1},
     {"entity": "contact", "key": "loyalty_card", "label": "Loyalty card", "field_type": "text",
@@ -51,11 +52,11 @@ CUSTOM_FIELDS = [
      "choices": list(EMPLOYEE_BANDS), "position": 1},
 ]  # fmt: skip
 # Who owns customers: salespeople mostly, managers some, the rest a few; viewers none.
-OWNER_WEIGHTS = {
+OWNER_WEIGHTS: dict[str, int] = {
     Role.SALESPERSON: 10, Role.SALES_MANAGER: 4, Role.OWNER: 1, Role.ADMIN: 1, Role.SUPPORT_AGENT: 1,
     Role.MARKETER: 1, Role.VIEWER: 0,
 }  # fmt: skip
-REASONS = {
+REASONS: dict[str, list[str]] = {
     LifecycleStage.ACTIVE: ["First order placed", "Signed the contract", "Bought a membership", "Came back"],
     LifecycleStage.LOYAL: ["Third purchase this year", "Renewed the annual plan",
                            "Joined the loyalty program"],
@@ -63,13 +64,16 @@ REASONS = {
                           "Price too high"],
     LifecycleStage.LEAD: ["Answered a win-back offer"],
 }  # fmt: skip
-RULES = {LifecycleStage.LOYAL: "repeat_purchases", LifecycleStage.LOST: "no_purchase_12_months"}
+RULES: dict[str, str] = {
+    LifecycleStage.LOYAL: "repeat_purchases",
+    LifecycleStage.LOST: "no_purchase_12_months",
+}
 
 
 class Weighted:
     """A fast weighted draw from a fixed list."""
 
-    def __init__(self, weights: dict[Any, float]) -> None:
+    def __init__(self, weights: Mapping[Any, float]) -> None:
         self.items = list(weights)
         self.cumulative = list(accumulate(weights.values()))
         self.total = self.cumulative[-1]

@@ -30,6 +30,7 @@ from kliento.core.forms import expected_version, show_conflict
 from kliento.core.permissions import Permission
 from kliento.core.records.fields.models import CustomField
 from kliento.core.records.fields.values import definitions_for
+from kliento.core.requests import OrgRequest
 from kliento.core.views import member_required
 from kliento.customers import services
 from kliento.customers.forms import CUSTOM_PREFIX, CustomerForm, apply_service_error
@@ -54,8 +55,8 @@ def is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def organization_region(request: HttpRequest) -> str:
-    return request.organization.default_region  # type: ignore[attr-defined]
+def organization_region(request: OrgRequest) -> str:
+    return request.organization.default_region
 
 
 def kind_of(record: Contact | Company) -> CustomerKind:
@@ -134,11 +135,12 @@ def field_display(
     elif name == "description":
         is_multiline, value = True, record.description
     elif name == "birthday":
-        birthday = record.birthday  # type: ignore[union-attr]
+        birthday = record.birthday  # type: ignore[union-attr]  # a contact's field
         value = formats.date_format(birthday, "DATE_FORMAT") if birthday else ""
     elif name in ("source", "preferred_language", "preferred_channel"):
         value = getattr(record, f"get_{name}_display")()
     elif name == "website":
+        # A company's field.
         is_link, value = True, _link(record.website, record.website.split("://", 1)[-1].rstrip("/"))  # type: ignore[union-attr]
     elif name == "email":
         is_link, value = True, _link(f"mailto:{record.email}", record.email)
@@ -149,7 +151,7 @@ def field_display(
             format_html('<a href="tel:{}" dir="ltr">{}</a>', record.phone, shown) if shown else "",
         )
     elif name == "employees":
-        employees = record.employees  # type: ignore[union-attr]
+        employees = record.employees  # type: ignore[union-attr]  # a company's field
         value = formats.number_format(employees, force_grouping=True) if employees is not None else ""
     else:
         value = getattr(record, name) or ""
@@ -164,7 +166,7 @@ def field_display(
     )
 
 
-def _profile_fields(request: HttpRequest, record: Contact | Company) -> list[FieldDisplay]:
+def _profile_fields(request: OrgRequest, record: Contact | Company) -> list[FieldDisplay]:
     kind = kind_of(record)
     definitions = definitions_for(kind.key)
     names = [
@@ -176,7 +178,7 @@ def _profile_fields(request: HttpRequest, record: Contact | Company) -> list[Fie
     return [field_display(record, kind, name, definitions=definitions, region=region) for name in names]
 
 
-def card_header(request: HttpRequest, record: Contact | Company) -> dict[str, Any]:
+def card_header(request: OrgRequest, record: Contact | Company) -> dict[str, Any]:
     """What a customer's card (customers/card.html) adds to core's frame: its inline-editable
     header values, its initials, the line under its name and the words of its trash button."""
     kind = kind_of(record)
@@ -196,11 +198,11 @@ def card_header(request: HttpRequest, record: Contact | Company) -> dict[str, An
 # Panels of this app (registered in CustomersConfig.ready()) ----------------------------------
 
 
-def profile_panel(request: HttpRequest, record: Contact | Company) -> dict[str, Any]:
+def profile_panel(request: OrgRequest, record: Contact | Company) -> dict[str, Any]:
     return {"fields": _profile_fields(request, record)}
 
 
-def contact_channels_panel(request: HttpRequest, contact: Contact) -> dict[str, Any]:
+def contact_channels_panel(request: OrgRequest, contact: Contact) -> dict[str, Any]:
     """A contact's profile: its emails and phones above the values every customer has."""
     region = organization_region(request)
     return {
@@ -213,7 +215,7 @@ def contact_channels_panel(request: HttpRequest, contact: Contact) -> dict[str, 
     }
 
 
-def consent_panel(request: HttpRequest, contact: Contact) -> dict[str, Any]:
+def consent_panel(request: OrgRequest, contact: Contact) -> dict[str, Any]:
     given = {consent.channel: consent for consent in contact.consents.select_related("updated_by")}
     return {
         "consent_rows": [(channel, label, given.get(channel)) for channel, label in Channel.choices],
@@ -222,7 +224,7 @@ def consent_panel(request: HttpRequest, contact: Contact) -> dict[str, Any]:
     }
 
 
-def lifecycle_panel(request: HttpRequest, record: Contact | Company) -> dict[str, Any]:
+def lifecycle_panel(request: OrgRequest, record: Contact | Company) -> dict[str, Any]:
     allowed = ALLOWED_TRANSITIONS[record.lifecycle_stage]
     return {
         "transitions": list(transitions_of(record)),
@@ -231,8 +233,8 @@ def lifecycle_panel(request: HttpRequest, record: Contact | Company) -> dict[str
     }
 
 
-def company_contacts_panel(request: HttpRequest, company: Company) -> dict[str, Any]:
-    member = request.member  # type: ignore[attr-defined]
+def company_contacts_panel(request: OrgRequest, company: Company) -> dict[str, Any]:
+    member = request.member
     contacts = (
         Contact.objects.visible_to(member)
         .filter(company=company)
@@ -252,9 +254,9 @@ def company_contacts_panel(request: HttpRequest, company: Company) -> dict[str, 
 
 @member_required(Permission.DELETE_CUSTOMERS)
 @require_POST
-def delete(request: HttpRequest, kind: str, record_id: int) -> HttpResponse:
+def delete(request: OrgRequest, kind: str, record_id: int) -> HttpResponse:
     customer_kind = CUSTOMER_KINDS[kind]
-    member = request.member  # type: ignore[attr-defined]
+    member = request.member
     record = customer_kind.access(member=member, record_id=record_id)
     services.delete_customer(customer=record, member=member)
     messages.success(
@@ -267,9 +269,9 @@ def delete(request: HttpRequest, kind: str, record_id: int) -> HttpResponse:
 
 
 @member_required(Permission.EDIT_CUSTOMERS)
-def inline_edit(request: HttpRequest, kind: str, record_id: int, field: str) -> HttpResponse:
+def inline_edit(request: OrgRequest, kind: str, record_id: int, field: str) -> HttpResponse:
     customer_kind = CUSTOMER_KINDS[kind]
-    member = request.member  # type: ignore[attr-defined]
+    member = request.member
     record = customer_kind.access(member=member, record_id=record_id, write=True)
     definitions = definitions_for(kind)
     names = customer_kind.form.inline_fields(field, definitions)
@@ -328,9 +330,9 @@ def _inline_form(form: CustomerForm) -> CustomerForm:
 
 @member_required(Permission.EDIT_CUSTOMERS)
 @require_POST
-def change_stage(request: HttpRequest, kind: str, record_id: int) -> HttpResponse:
+def change_stage(request: OrgRequest, kind: str, record_id: int) -> HttpResponse:
     customer_kind = CUSTOMER_KINDS[kind]
-    record = customer_kind.access(member=request.member, record_id=record_id, write=True)  # type: ignore[attr-defined]
+    record = customer_kind.access(member=request.member, record_id=record_id, write=True)
     reason, to_stage = request.POST.get("reason", ""), request.POST.get("to_stage", "")
     error, status = "", 200
     try:
@@ -339,9 +341,9 @@ def change_stage(request: HttpRequest, kind: str, record_id: int) -> HttpRespons
         services.change_lifecycle_stage(
             customer=record,
             to_stage=to_stage,
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.member.user,
             reason=reason,
-            member=request.member,  # type: ignore[attr-defined]
+            member=request.member,
         )
     except DomainError as refusal:
         error, status = refusal.message, 409
@@ -369,8 +371,8 @@ def change_stage(request: HttpRequest, kind: str, record_id: int) -> HttpRespons
 
 @member_required(Permission.EDIT_CUSTOMERS)
 @require_POST
-def contact_consent(request: HttpRequest, contact_id: int) -> HttpResponse:
-    member = request.member  # type: ignore[attr-defined]
+def contact_consent(request: OrgRequest, contact_id: int) -> HttpResponse:
+    member = request.member
     contact = access_contact(member=member, contact_id=contact_id, write=True)
     channel, method = request.POST.get("channel", ""), request.POST.get("method", "")
     error, status = "", 200

@@ -18,6 +18,7 @@ from kliento.core.errors import DomainError, StaleRecord
 from kliento.core.forms import expected_version, show_conflict
 from kliento.core.permissions import Permission
 from kliento.core.records.fields.values import definitions_for
+from kliento.core.requests import OrgRequest
 from kliento.core.views import member_required
 from kliento.customers import services
 from kliento.customers.forms import CustomerForm, Rows, apply_rows_action, apply_service_error
@@ -45,10 +46,10 @@ def _normalized(values: list[str], normalize: Any) -> list[str]:
 
 
 def _duplicates_context(
-    request: HttpRequest, emails: list[str], phones: list[str], contact: Contact | None
+    request: OrgRequest, emails: list[str], phones: list[str], contact: Contact | None
 ) -> dict[str, Any]:
     """Other contacts that have one of these emails or phones (new ones only, when editing)."""
-    member = request.member  # type: ignore[attr-defined]
+    member = request.member
     region = organization_region(request)
     emails = _normalized(emails, normalize_email)
     phones = _normalized(phones, lambda value: normalize_phone(value, region))
@@ -71,12 +72,12 @@ def _duplicates_context(
 
 
 @member_required(Permission.EDIT_CUSTOMERS)
-def contact_duplicates(request: HttpRequest) -> HttpResponse:
+def contact_duplicates(request: OrgRequest) -> HttpResponse:
     """As the person types an email or phone: who already has it (htmx, into the form's warning)."""
     rows = [Rows.from_data(kind, request.GET) for kind in ("emails", "phones")]
     contact = None
     if (contact_id := request.GET.get("contact", "")).isdigit():
-        contact = access_contact(member=request.member, contact_id=int(contact_id))  # type: ignore[attr-defined]
+        contact = access_contact(member=request.member, contact_id=int(contact_id))
     context = _duplicates_context(
         request, [e.value for e in rows[0].entries], [p.value for p in rows[1].entries], contact
     )
@@ -86,9 +87,9 @@ def contact_duplicates(request: HttpRequest) -> HttpResponse:
 # Create and edit --------------------------------------------------------------------------
 
 
-def _company_suggestions(request: HttpRequest) -> HttpResponse:
+def _company_suggestions(request: OrgRequest) -> HttpResponse:
     """Companies whose name starts with what was typed, for the contact form's company picker."""
-    member = request.member  # type: ignore[attr-defined]
+    member = request.member
     typed = services.sort_key(request.GET.get("company_search", ""))
     companies: list[Company] = []
     if typed:
@@ -97,15 +98,15 @@ def _company_suggestions(request: HttpRequest) -> HttpResponse:
     return render(request, "customers/_field_company_suggestions.html", context)
 
 
-def _picked_company(request: HttpRequest, company_id: Any) -> Company | None:
+def _picked_company(request: OrgRequest, company_id: Any) -> Company | None:
     try:
         pk = int(company_id)
     except (TypeError, ValueError):
         return None
-    return Company.objects.visible_to(request.member).filter(pk=pk).first()  # type: ignore[attr-defined]
+    return Company.objects.visible_to(request.member).filter(pk=pk).first()
 
 
-def _company_widget(request: HttpRequest) -> HttpResponse:
+def _company_widget(request: OrgRequest) -> HttpResponse:
     company = _picked_company(request, request.GET.get("company_pick"))
     return render(request, "customers/_field_company.html", {"company": company, "focus": True})
 
@@ -124,7 +125,7 @@ def _phone_hints(region: str) -> dict[str, str]:
 
 
 def _render_contact_form(
-    request: HttpRequest, form: CustomerForm, rows: dict[str, Rows], contact: Contact | None, **extra: Any
+    request: OrgRequest, form: CustomerForm, rows: dict[str, Rows], contact: Contact | None, **extra: Any
 ) -> HttpResponse:
     status = extra.pop("status", 200)
     context = {
@@ -186,23 +187,23 @@ def _form_page_context(kind: CustomerKind, record: Any) -> dict[str, Any]:
     }
 
 
-def _form_kwargs(request: HttpRequest, kind: CustomerKind, record: Any) -> dict[str, Any]:
+def _form_kwargs(request: OrgRequest, kind: CustomerKind, record: Any) -> dict[str, Any]:
     return {
-        "member": request.member,  # type: ignore[attr-defined]
+        "member": request.member,
         "definitions": definitions_for(kind.key),
         "instance": record,
         "region": organization_region(request),
     }
 
 
-def _contact_form_page(request: HttpRequest, contact: Contact | None) -> HttpResponse:
+def _contact_form_page(request: OrgRequest, contact: Contact | None) -> HttpResponse:
     if request.method == "GET" and is_htmx(request):
         # The company picker's search box and pick buttons.
         if "company_search" in request.GET:
             return _company_suggestions(request)
         if "company_pick" in request.GET:
             return _company_widget(request)
-    member = request.member  # type: ignore[attr-defined]
+    member = request.member
     region = organization_region(request)
     heading = str(contact) if contact else ""  # taken before a refused save changes the instance
     kwargs = _form_kwargs(request, CONTACT, contact)
@@ -263,14 +264,14 @@ def _contact_form_page(request: HttpRequest, contact: Contact | None) -> HttpRes
     )  # fmt: skip
 
 
-def _company_form_page(request: HttpRequest, company: Company | None) -> HttpResponse:
+def _company_form_page(request: OrgRequest, company: Company | None) -> HttpResponse:
     heading = str(company) if company else ""  # taken before a refused save changes the instance
     form = COMPANY.form(
         request.POST if request.method == "POST" else None, **_form_kwargs(request, COMPANY, company)
     )
     if request.method == "POST" and form.is_valid():
         try:
-            saved = _save(COMPANY, request.member, company, form.service_data(), expected_version(form))  # type: ignore[attr-defined]
+            saved = _save(COMPANY, request.member, company, form.service_data(), expected_version(form))
         except StaleRecord as error:
             show_conflict(form, error, company)
         except (ValidationError, DomainError) as error:
@@ -281,18 +282,18 @@ def _company_form_page(request: HttpRequest, company: Company | None) -> HttpRes
     return render(request, "customers/company_form.html", context, status=400 if form.errors else 200)
 
 
-_FORM_PAGES: dict[str, Callable[[HttpRequest, Any], HttpResponse]] = {
+_FORM_PAGES: dict[str, Callable[[OrgRequest, Any], HttpResponse]] = {
     CONTACT.key: _contact_form_page,
     COMPANY.key: _company_form_page,
 }
 
 
 @member_required(Permission.EDIT_CUSTOMERS)
-def create(request: HttpRequest, kind: str) -> HttpResponse:
+def create(request: OrgRequest, kind: str) -> HttpResponse:
     return _FORM_PAGES[kind](request, None)
 
 
 @member_required(Permission.EDIT_CUSTOMERS)
-def edit(request: HttpRequest, kind: str, record_id: int) -> HttpResponse:
-    record = CUSTOMER_KINDS[kind].access(member=request.member, record_id=record_id, write=True)  # type: ignore[attr-defined]
+def edit(request: OrgRequest, kind: str, record_id: int) -> HttpResponse:
+    record = CUSTOMER_KINDS[kind].access(member=request.member, record_id=record_id, write=True)
     return _FORM_PAGES[kind](request, record)

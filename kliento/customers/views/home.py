@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from kliento.core.requests import OrgRequest
 from kliento.customers.models import Contact, LifecycleStage
 from kliento.customers.selectors import own_new_leads, own_recently_changed, own_stage_counts
 
 SHOWN = 8
 
 
-def my_customers_widget(request: HttpRequest) -> dict[str, Any]:
+def my_customers_widget(request: OrgRequest) -> dict[str, Any]:
     """The member's contacts by stage, each a link to the filtered list; what to do when there are none."""
-    counts = own_stage_counts(member=request.member)  # type: ignore[attr-defined]
+    counts = own_stage_counts(member=request.member)
     contact_list = reverse("customers:contact-list")
     stages = [
         {
@@ -30,9 +30,9 @@ def my_customers_widget(request: HttpRequest) -> dict[str, Any]:
     return {"stages": stages, "total": sum(counts.values()), "all_url": f"{contact_list}?owner=me"}
 
 
-def my_recent_customers_widget(request: HttpRequest) -> dict[str, Any] | None:
+def my_recent_customers_widget(request: OrgRequest) -> dict[str, Any] | None:
     """What the member's customers did lately: recently changed, and the newest leads."""
-    member = request.member  # type: ignore[attr-defined]
+    member = request.member
     changed = own_recently_changed(member=member, limit=SHOWN)
     if not changed:
         return None  # nothing owned yet: the stage widget says what to do

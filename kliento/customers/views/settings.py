@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Max
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -14,6 +14,7 @@ from kliento.core.permissions import Permission
 from kliento.core.records.fields import services as field_services
 from kliento.core.records.fields.models import CustomField
 from kliento.core.records.fields.values import kinds_with_custom_fields
+from kliento.core.requests import OrgRequest
 from kliento.core.views import member_required
 from kliento.customers.forms import CustomFieldForm, apply_service_error
 
@@ -28,7 +29,7 @@ def _field(field_id: int) -> CustomField:
 
 
 @member_required(Permission.MANAGE_ORGANIZATION)
-def custom_field_list(request: HttpRequest) -> HttpResponse:
+def custom_field_list(request: OrgRequest) -> HttpResponse:
     fields = list(CustomField.objects.order_by("entity", "position", "id"))
     groups = [
         (kind.key, kind.label_plural, [field for field in fields if field.entity == kind.key])
@@ -38,7 +39,7 @@ def custom_field_list(request: HttpRequest) -> HttpResponse:
 
 
 @member_required(Permission.MANAGE_ORGANIZATION)
-def custom_field_edit(request: HttpRequest, field_id: int) -> HttpResponse:
+def custom_field_edit(request: OrgRequest, field_id: int) -> HttpResponse:
     field = None if field_id == NEW else _field(field_id)
     heading = field.label if field else ""  # taken before a refused save changes the instance
     initial = None
@@ -52,7 +53,7 @@ def custom_field_edit(request: HttpRequest, field_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             saved = field_services.save_custom_field(
-                member=request.member,  # type: ignore[attr-defined]
+                member=request.member,
                 data=form.service_data(),
                 field=field,
             )
@@ -66,10 +67,10 @@ def custom_field_edit(request: HttpRequest, field_id: int) -> HttpResponse:
 
 
 @member_required(Permission.MANAGE_ORGANIZATION)
-def custom_field_delete(request: HttpRequest, field_id: int) -> HttpResponse:
+def custom_field_delete(request: OrgRequest, field_id: int) -> HttpResponse:
     field = _field(field_id)
     if request.method == "POST":
-        field_services.delete_custom_field(member=request.member, field=field)  # type: ignore[attr-defined]
+        field_services.delete_custom_field(member=request.member, field=field)
         messages.success(request, _("The field “%(label)s” was deleted.") % {"label": field.label})
         return redirect("customers:custom-field-list")
     context = {"field": field, "heading": field.label, "confirm_delete": True}

@@ -4,31 +4,26 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import StrictBool, StrictInt
 
-from kliento.api.schemas import CheckedTextSchema, InputSchema
-from kliento.core.models import Membership
+from kliento.api.schemas import CheckedTextSchema, InputSchema, omittable
 from kliento.core.records.fields import services
 from kliento.core.records.fields.models import KIND_MAX, CustomField
 from kliento.core.records.fields.values import definitions_for, kinds_with_custom_fields
+from kliento.core.requests import OrgRequest
 
 router = Router(tags=["custom fields"])
 
 
-def _member(request: HttpRequest) -> Membership:
-    return request.member  # type: ignore[attr-defined,no-any-return]
-
-
 class CustomFieldPatch(InputSchema):
-    label: str = Field(None, min_length=1, max_length=100)
-    choices: list[Annotated[str, Field(max_length=100)]] = Field(None, max_length=200)
-    is_required: StrictBool = Field(None)
-    is_unique: StrictBool = Field(None)
-    position: StrictInt = Field(None, ge=0, le=32767)
-    help_text: str = Field(None, max_length=200)
+    label: str = omittable(min_length=1, max_length=100)
+    choices: list[Annotated[str, Field(max_length=100)]] = omittable(max_length=200)
+    is_required: StrictBool = omittable()
+    is_unique: StrictBool = omittable()
+    position: StrictInt = omittable(ge=0, le=32767)
+    help_text: str = omittable(max_length=200)
 
 
 class CustomFieldIn(CustomFieldPatch):
@@ -65,7 +60,7 @@ class CustomFieldParams(CheckedTextSchema):
 
 
 @router.get("/custom-fields", response=list[CustomFieldOut])
-def list_custom_fields(request: HttpRequest, params: Query[CustomFieldParams]) -> list[CustomField]:
+def list_custom_fields(request: OrgRequest, params: Query[CustomFieldParams]) -> list[CustomField]:
     entity = params.entity
     if entity is None:
         return list(CustomField.objects.order_by("entity", "position", "id"))
@@ -75,20 +70,20 @@ def list_custom_fields(request: HttpRequest, params: Query[CustomFieldParams]) -
 
 
 @router.post("/custom-fields", response={201: CustomFieldOut})
-def create_custom_field(request: HttpRequest, payload: CustomFieldIn) -> Status:
+def create_custom_field(request: OrgRequest, payload: CustomFieldIn) -> Status[CustomField]:
     data = payload.model_dump(exclude_unset=True)
-    return Status(201, services.save_custom_field(member=_member(request), data=data))
+    return Status(201, services.save_custom_field(member=request.member, data=data))
 
 
 @router.patch("/custom-fields/{field_id}", response=CustomFieldOut)
-def update_custom_field(request: HttpRequest, field_id: int, payload: CustomFieldPatch) -> CustomField:
+def update_custom_field(request: OrgRequest, field_id: int, payload: CustomFieldPatch) -> CustomField:
     field = get_object_or_404(CustomField.objects, pk=field_id)
     data = payload.model_dump(exclude_unset=True)
-    return services.save_custom_field(member=_member(request), data=data, field=field)
+    return services.save_custom_field(member=request.member, data=data, field=field)
 
 
 @router.delete("/custom-fields/{field_id}", response={204: None})
-def delete_custom_field(request: HttpRequest, field_id: int) -> Status:
+def delete_custom_field(request: OrgRequest, field_id: int) -> Status[None]:
     field = get_object_or_404(CustomField.objects, pk=field_id)
-    services.delete_custom_field(member=_member(request), field=field)
+    services.delete_custom_field(member=request.member, field=field)
     return Status(204, None)

@@ -142,7 +142,7 @@ def store_custom_values(record: Model, definitions: list[CustomField]) -> None:
     """Index the record's values (filters; unique fields), after the record is saved. Two writes
     that both passed the uniqueness check cannot both win: the second gets the error the check gives."""
     values = values_of(record)
-    record_id: int = record.pk  # type: ignore[assignment]
+    record_id: int = record.pk
     field_ids = [definition.pk for definition in definitions]
     CustomValue.objects.filter(record_id=record_id, field_id__in=field_ids).delete()
     CustomValue.objects.bulk_create(

@@ -330,7 +330,7 @@ class RecordFilter(ListFilter):
         value = params.get(self.name, "")
         if not value.isdigit():
             return None
-        return page.load(  # type: ignore[no-any-return]
+        return page.load(
             f"record:{self.name}:{value}",
             lambda: self.visible(page.member).filter(pk=value).first(),
         )

@@ -6,7 +6,7 @@ which the API shares, so there is one parser and one set of error messages.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -61,12 +61,14 @@ class BulkActionForm(StyledForm, forms.Form):
     def __init__(self, *args: Any, actions: tuple[BulkAction, ...], page: ListPage, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.actions = {action.key: action for action in actions}
-        self.fields["action"].choices = [(action.key, action.label) for action in actions]  # type: ignore[attr-defined]
+        cast(forms.ChoiceField, self.fields["action"]).choices = [
+            (action.key, action.label) for action in actions
+        ]
         asks_reason = False
         for bulk_input, _keys in bulk_inputs(actions):
             field = bulk_input.field(page)
             field.required = False
-            field.label = bulk_input.label
+            field.label = str(bulk_input.label)  # the form is made in the request's language
             self.fields[bulk_input.name] = field
             asks_reason = asks_reason or bulk_input.reason
         if asks_reason:

@@ -8,7 +8,7 @@ the export: each filter of the kind reads its own (see filters.py), custom field
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -206,11 +206,11 @@ def table_rows(spec: ListSpec, records: list[Any], columns: list[Column], page: 
     by_key = {column.key: column for column in spec.columns}
     shown = [by_key[column.key] for column in columns if column.key in by_key]
     if records:
-        for column in shown:
-            if column.prepare is not None:
-                column.prepare(records)
+        for list_column in shown:
+            if list_column.prepare is not None:
+                list_column.prepare(records)
     fields = spec.custom_fields
-    readers = []
+    readers: list[Callable[..., Any]] = []
     for column in columns:
         if column.definition is not None and fields is not None:
             definition = column.definition

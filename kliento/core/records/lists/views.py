@@ -45,6 +45,7 @@ from kliento.core.records.lists.query import (
 )
 from kliento.core.records.lists.spec import ListSpec, get_list, has_list
 from kliento.core.records.lists.table import Column, Header, RowWriter
+from kliento.core.requests import OrgRequest
 from kliento.core.views import member_required
 
 # Query parameters of the page itself, not filters: they stay out of saved views' filters.
@@ -195,7 +196,8 @@ def _filter_bar_context(
     definitions: list[Any],
     columns: list[Column],
 ) -> dict[str, Any]:
-    bar, more = [], []
+    bar: list[tuple[str, Any]] = []
+    more: list[tuple[str, Any]] = []
     for list_filter in spec.filters:
         widget = (list_filter.template, list_filter.widget(params, invalid, page))
         (more if list_filter.area == "more" else bar).append(widget)
@@ -239,8 +241,8 @@ def _check_view_permission(spec: ListSpec, member: Membership) -> None:
         raise PermissionDenied
 
 
-def render_list(request: HttpRequest, spec: ListSpec) -> HttpResponse:
-    member: Membership = request.member  # type: ignore[attr-defined]
+def render_list(request: OrgRequest, spec: ListSpec) -> HttpResponse:
+    member: Membership = request.member
     _check_view_permission(spec, member)
     page = ListPage(member)
     target = _htmx_target(request)
@@ -291,7 +293,7 @@ def render_list(request: HttpRequest, spec: ListSpec) -> HttpResponse:
         sort = spec.default_sort
     invalid = set(errors)
     labels = _Labels(spec, page, by_key)
-    saved = [
+    saved: list[dict[str, Any]] = [
         {
             "view": view,
             "url": _saved_view_url(spec, view),
@@ -344,9 +346,9 @@ def render_list(request: HttpRequest, spec: ListSpec) -> HttpResponse:
     return response
 
 
-def render_count(request: HttpRequest, spec: ListSpec) -> HttpResponse:
+def render_count(request: OrgRequest, spec: ListSpec) -> HttpResponse:
     """The list's row count for its toolbar, asked for after the first rows are shown."""
-    member: Membership = request.member  # type: ignore[attr-defined]
+    member: Membership = request.member
     _check_view_permission(spec, member)
     try:
         query = parse_list_query(spec, _without(request.GET, PAGE_PARAMS), member=member)
@@ -372,8 +374,8 @@ def _back_to_list(request: HttpRequest, spec: ListSpec) -> str:
     return spec.list_url
 
 
-def run_bulk(request: HttpRequest, spec: ListSpec) -> HttpResponse:
-    member: Membership = request.member  # type: ignore[attr-defined]
+def run_bulk(request: OrgRequest, spec: ListSpec) -> HttpResponse:
+    member: Membership = request.member
     _check_view_permission(spec, member)
     form = BulkActionForm(request.POST, actions=spec.bulk_actions, page=ListPage(member))
     back = _back_to_list(request, spec)
@@ -381,7 +383,7 @@ def run_bulk(request: HttpRequest, spec: ListSpec) -> HttpResponse:
         for name, errors in form.errors.items():
             label = form.fields[name].label if name in form.fields else ""
             for error in errors:
-                messages.error(request, f"{label}: {error}" if label else error)
+                messages.error(request, f"{label}: {error}" if label else str(error))
         return redirect(back)
     action = form.actions[form.cleaned_data["action"]]
     if action.permission is not None and not member.can(action.permission):
@@ -417,15 +419,16 @@ def run_bulk(request: HttpRequest, spec: ListSpec) -> HttpResponse:
 
 @member_required()
 @require_POST
-def saved_view_save(request: HttpRequest, kind: str) -> HttpResponse:
+def saved_view_save(request: OrgRequest, kind: str) -> HttpResponse:
     spec = _list_spec(kind)
-    member: Membership = request.member  # type: ignore[attr-defined]
+    member: Membership = request.member
     _check_view_permission(spec, member)
     form = SavedViewForm(request.POST)
     if not form.is_valid():
         for name, errors in form.errors.items():
             label = form.fields[name].label if name in form.fields else ""
-            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+            text = " ".join(str(error) for error in errors)
+            messages.error(request, f"{label}: {text}" if label else text)
         return redirect(f"{spec.list_url}?{QueryDict(form.data.get('query', '')).urlencode()}")
     filters = _without(QueryDict(form.cleaned_data["query"]), PAGE_PARAMS)
     back = f"{spec.list_url}?{filters.urlencode()}"
@@ -457,8 +460,8 @@ def saved_view_save(request: HttpRequest, kind: str) -> HttpResponse:
 
 @member_required()
 @require_POST
-def saved_view_delete(request: HttpRequest, view_id: int) -> HttpResponse:
-    member: Membership = request.member  # type: ignore[attr-defined]
+def saved_view_delete(request: OrgRequest, view_id: int) -> HttpResponse:
+    member: Membership = request.member
     view = saved_views.access_saved_view(member=member, view_id=view_id)
     if view is None or not has_list(view.kind):
         raise Http404
@@ -474,16 +477,16 @@ def list_urls(kind: str, route: str) -> list[URLPattern]:
     """The list page of a kind at `route` ("deals/"), its count and its bulk actions."""
 
     @member_required()
-    def list_page(request: HttpRequest) -> HttpResponse:
+    def list_page(request: OrgRequest) -> HttpResponse:
         return render_list(request, get_list(kind))
 
     @member_required()
-    def list_count(request: HttpRequest) -> HttpResponse:
+    def list_count(request: OrgRequest) -> HttpResponse:
         return render_count(request, get_list(kind))
 
     @member_required()
     @require_POST
-    def list_bulk(request: HttpRequest) -> HttpResponse:
+    def list_bulk(request: OrgRequest) -> HttpResponse:
         return run_bulk(request, get_list(kind))
 
     return [
