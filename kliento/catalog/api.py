@@ -227,14 +227,14 @@ def delete_exchange_rate(request: OrgRequest, rate_id: int) -> Status[None]:
     return Status(204, None)
 
 
-@router.get("/conversions", response=ConversionOut)
-def convert(request: OrgRequest, params: Query[ConversionParams]) -> dict[str, Any]:
+@router.get("/currencies/{currency}/conversion", response=ConversionOut)
+def convert(request: OrgRequest, currency: str, params: Query[ConversionParams]) -> dict[str, Any]:
     """An amount in the base currency with the rate valid on a date, as deals and orders store it."""
     on = params.on or timezone.localdate()
-    converted = to_base(params.amount, params.currency, on)
+    converted = to_base(params.amount, currency, on)
     return {
         "amount": params.amount,
-        "currency": params.currency,
+        "currency": currency,
         "on": on,
         "base_currency": base_currency(),
         "rate": converted.rate,

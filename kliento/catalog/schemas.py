@@ -8,12 +8,22 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, PlainSerializer
 
 from kliento.api.pagination import CursorParams
-from kliento.api.schemas import InputSchema, omittable
+from kliento.api.schemas import CheckedTextSchema, InputSchema, omittable
 from kliento.catalog.models import Product
 from kliento.core.records import tags as record_tags
+
+
+def _fixed(places: int) -> Any:
+    """A decimal answered as a string with the column's places, whatever the database returned."""
+    step = Decimal(1).scaleb(-places)
+    return PlainSerializer(lambda value: format(value.quantize(step), "f"), return_type=str)
+
+
+Amount = Annotated[Decimal, _fixed(4)]
+Rate = Annotated[Decimal, _fixed(10)]
 
 # Three letters; whether they name a currency is the service's check, so the answer names the code.
 Currency = Annotated[str, Field(min_length=3, max_length=3)]
@@ -45,7 +55,7 @@ class ProductPatch(InputSchema):
 
 class PriceOut(Schema):
     currency: str
-    amount: Decimal
+    amount: Amount
 
 
 class ProductItem(Schema):
@@ -93,7 +103,7 @@ class ResolvedPrice(Schema):
     product_id: int
     currency: str
     price_list_id: int | None
-    amount: Decimal | None
+    amount: Amount | None
 
 
 class PriceQuery(CursorParams):
@@ -115,7 +125,7 @@ class PriceListPatch(InputSchema):
 
 class PriceListItemOut(Schema):
     product_id: int
-    amount: Decimal
+    amount: Amount
 
 
 class PriceListOut(Schema):
@@ -147,7 +157,7 @@ class ExchangeRateIn(InputSchema):
 class ExchangeRateOut(Schema):
     id: int
     currency: str
-    rate: Decimal
+    rate: Rate
     valid_from: datetime.date
 
 
@@ -156,9 +166,8 @@ class ExchangeRatePage(Schema):
     next_cursor: str | None
 
 
-class ConversionParams(Schema):
+class ConversionParams(CheckedTextSchema):
     amount: Decimal
-    currency: Currency
     on: datetime.date | None = Field(None, description="The date whose rate is used; today by default")
 
 
@@ -167,5 +176,5 @@ class ConversionOut(Schema):
     currency: str
     on: datetime.date
     base_currency: str
-    rate: Decimal
+    rate: Rate
     amount_base: Decimal

@@ -135,7 +135,7 @@ def test_exchange_rates_are_entered_and_used_to_convert(api):
     )
     assert response.status_code == 201
 
-    converted = api.get("/api/v1/conversions?amount=100&currency=EUR&on=2026-06-01").json()
+    converted = api.get("/api/v1/currencies/EUR/conversion?amount=100&on=2026-06-01").json()
 
     assert converted == {
         "amount": "100",
@@ -148,7 +148,7 @@ def test_exchange_rates_are_entered_and_used_to_convert(api):
 
 
 def test_converting_without_a_rate_is_a_422_naming_the_currency(api):
-    response = api.get("/api/v1/conversions?amount=100&currency=GBP&on=2026-06-01")
+    response = api.get("/api/v1/currencies/GBP/conversion?amount=100&on=2026-06-01")
 
     assert response.status_code == 422
     assert "GBP" in errors_of(response)["currency"]
