@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "kliento.core",
     "kliento.customers",
+    "kliento.leads",
     "kliento.api",
     "kliento.web",
     "kliento.demo",
