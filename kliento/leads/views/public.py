@@ -73,7 +73,7 @@ def _answer(
             "form": form,
             "token": token,
             "honeypot": HONEYPOT,
-            "accepted": status < 300,
+            "accepted": status < 300 and form is None,
         }
         response = render(request, "leads/public_form.html", context, status=status)
     for name, value in (headers or {}).items():
