@@ -30,6 +30,7 @@ def card_header(request: OrgRequest, lead: Lead) -> dict[str, Any]:
         "status_css": status_css(lead.status),
         "waiting": waiting_text(lead),
         "owner": lead.owner if lead.owner_id else None,
+        "tag_names": sorted(tag.name for tag in lead.tags.all()),
     }
 
 
