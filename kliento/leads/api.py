@@ -33,6 +33,7 @@ from kliento.leads.schemas import (
     LeadPatch,
     ListCount,
     ListParams,
+    PublicLeadIn,
     PublicSubmissionOut,
     ReasonOut,
     StatusIn,
@@ -194,41 +195,25 @@ def list_reasons(request: OrgRequest) -> QuerySet[DisqualifyReason]:
 @router.post(
     "/forms/lead/{token}",
     auth=None,
-    response={200: PublicSubmissionOut, 201: PublicSubmissionOut, 400: PublicSubmissionOut,
-              404: PublicSubmissionOut, 413: PublicSubmissionOut, 422: Any, 429: PublicSubmissionOut},
-    tags=["public lead form"],
-    openapi_extra={
-        "requestBody": {
-            "content": {
-                "application/x-www-form-urlencoded": {
-                    "schema": {
-                        "type": "object",
-                        "required": ["name"],
-                        "properties": {
-                            name: {"type": "string"}
-                            for name in (
-                                "name", "email", "phone", "company", "message", "website",
-                                "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content",
-                                "first_utm_source", "first_utm_medium", "first_utm_campaign",
-                                "first_utm_term", "first_utm_content",
-                            )
-                        },
-                    }
-                },
-                "application/json": {"schema": {"type": "object"}},
-            }
-        }
+    response={
+        200: PublicSubmissionOut,
+        201: PublicSubmissionOut,
+        400: PublicSubmissionOut,
+        404: PublicSubmissionOut,
+        413: PublicSubmissionOut,
+        422: dict[str, Any],
+        429: PublicSubmissionOut,
     },
-)  # fmt: skip
-def public_lead_form(request: HttpRequest, token: str) -> HttpResponse:
+    tags=["public lead form"],
+)
+def public_lead_form(request: HttpRequest, token: str, payload: PublicLeadIn) -> HttpResponse:
     """The organization's public lead form, for a website's own script: no credentials, the token
-    from the lead settings page. The same endpoint answers at `/forms/lead/{token}/` for plain HTML
-    forms (an HTML page, or JSON when Accept asks for it). Fields: `name` and `email` or `phone`
-    (required), `company`, `message`; UTM parameters of the latest visit as `utm_*` (or in the query
-    string), of the first visit as `first_utm_*`; `website` must stay empty (a field bots fill in).
-    201: a lead was made; 200: the same form was sent again within ten minutes (one lead); 400:
-    refused as automated; 404: unknown or disabled token; 413: too large; 422: invalid fields
-    (`errors: [{field, message}]`); 429: too many submissions from this address (Retry-After)."""
+    from the lead settings page. `name` and `email` or `phone` are required. 201: a lead was made;
+    200: the same form was sent again within ten minutes (one lead); 400: refused as automated (the
+    `website` field was filled); 404: unknown or disabled token; 413: too large; 422: invalid fields
+    (`errors: [{field, message}]`); 429: too many submissions from this address (Retry-After).
+    Plain HTML forms post the same fields to `/forms/lead/{token}/` and get a page back (or this
+    JSON with `Accept: application/json`); unlike here, unknown fields are kept there, not refused."""
     from kliento.leads.views.public import handle_submission
 
-    return handle_submission(request, token, as_json=True)
+    return handle_submission(request, token, as_json=True, fields=payload.model_dump())

@@ -74,7 +74,7 @@ class Lead(TenantModel, SoftDeleteModel):
     status = models.CharField(_("status"), max_length=12, choices=LeadStatus, default=LeadStatus.NEW)
     disqualify_reason = models.ForeignKey(
         "leads.DisqualifyReason",
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,  # reasons are withdrawn, never deleted, but for their organization
         null=True,
         blank=True,
         related_name="+",

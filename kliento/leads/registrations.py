@@ -80,9 +80,7 @@ def register() -> None:
         context=panels.came_from_lead_panel,
         order=60,
     )
-    register_nav_item(
-        NavItem(_("Lead inbox"), "leads:lead-list", "inbox", area="sales", order=10, phone_slot=40)
-    )
+    register_nav_item(NavItem(_("Lead inbox"), "leads:lead-list", "inbox", area="sales", order=10))
     register_nav_item(
         NavItem(
             _("Lead form"), "leads:settings", "ui-checks", Permission.MANAGE_ORGANIZATION,

@@ -179,6 +179,30 @@ class ConversionOut(Schema):
     company_id: int | None
 
 
+class PublicLeadIn(InputSchema):
+    """What a website's script sends to the public form (see webforms.py): `website` must stay
+    empty, `utm_*` are the latest visit's campaign parameters and `first_utm_*` the first visit's."""
+
+    multiline_fields = frozenset({"message"})
+
+    name: str = Field("", max_length=NAME_MAX)
+    email: str = Field("", max_length=254)
+    phone: str = Field("", max_length=40)
+    company: str = Field("", max_length=NAME_MAX)
+    message: str = Field("", max_length=MESSAGE_MAX)
+    website: str = Field("", max_length=200)
+    utm_source: str = Field("", max_length=200)
+    utm_medium: str = Field("", max_length=200)
+    utm_campaign: str = Field("", max_length=200)
+    utm_term: str = Field("", max_length=200)
+    utm_content: str = Field("", max_length=200)
+    first_utm_source: str = Field("", max_length=200)
+    first_utm_medium: str = Field("", max_length=200)
+    first_utm_campaign: str = Field("", max_length=200)
+    first_utm_term: str = Field("", max_length=200)
+    first_utm_content: str = Field("", max_length=200)
+
+
 class PublicSubmissionOut(Schema):
     status: int
     detail: str

@@ -74,9 +74,17 @@ def test_json_in_json_out(web_form):
 
 
 def test_the_api_path_answers_json_too_and_is_documented(web_form, client):
-    response = Client().post(f"/api/v1/forms/lead/{web_form.token}", FIELDS, REMOTE_ADDR="203.0.113.9")
+    response = Client().post(
+        f"/api/v1/forms/lead/{web_form.token}", json.dumps(FIELDS), content_type="application/json",
+        REMOTE_ADDR="203.0.113.9",
+    )  # fmt: skip
+    unknown = Client().post(
+        f"/api/v1/forms/lead/{web_form.token}", json.dumps({**FIELDS, "colour": "red"}),
+        content_type="application/json", REMOTE_ADDR="203.0.113.9",
+    )  # fmt: skip
 
     assert response.status_code == 201 and response.json()["status"] == 201
+    assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "colour"
     document = client.get("/api/openapi.json").json()
     assert "/api/v1/forms/lead/{token}" in document["paths"]
 

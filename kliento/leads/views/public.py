@@ -12,6 +12,7 @@ that needs a signed-in person belongs on a CSRF-protected page or the API.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
@@ -99,8 +100,11 @@ def lead_form(request: HttpRequest, token: str) -> HttpResponse:
     return handle_submission(request, token, as_json=wants_json(request))
 
 
-def handle_submission(request: HttpRequest, token: str, *, as_json: bool) -> HttpResponse:
-    """The form's answer to one request: a page for a browser, JSON for a script (`as_json`)."""
+def handle_submission(
+    request: HttpRequest, token: str, *, as_json: bool, fields: Mapping[str, Any] | None = None
+) -> HttpResponse:
+    """The form's answer to one request: a page for a browser, JSON for a script (`as_json`);
+    `fields` when the API has read them already."""
     if request.method == "OPTIONS":
         return _cors(HttpResponse(status=204))
     if request.method not in ("GET", "POST"):
@@ -127,7 +131,8 @@ def handle_submission(request: HttpRequest, token: str, *, as_json: bool) -> Htt
         return _answer(
             request, as_json, 413, message=_("The submission is too large: shorten the message."), token=token
         )
-    fields, problem = _fields(request)
+    if fields is None:
+        fields, problem = _fields(request)
     if fields is None:
         return _answer(request, as_json, 400, message=problem, token=token)
     with active_organization(web_form.organization_id):
