@@ -202,6 +202,16 @@ SCENARIOS: list[Scenario] = [
             '"phones": [{"number": "+1 202 555 {n4}"}]}'
         ),
     ),
+    # Issue 9: the lead inbox, sorted by waiting time (the demo's leads). Converting a lead is not
+    # here: each lead converts once, and the harness repeats its requests for a duration.
+    Scenario("lead inbox, first page", "GET", "/leads/", session_headers, p95_target_ms=50),
+    Scenario(
+        "lead inbox, new from the web form",
+        "GET",
+        "/leads/?status=new&source=web_form",
+        session_headers,
+        p95_target_ms=50,
+    ),
     # Last: the server's peak memory is read after it, so it covers every request of the run.
     Scenario("mixed: pages, search, cards, API", "GET", mixed_paths, mixed_headers),
 ]
@@ -473,6 +483,7 @@ COUNTS = {
     "users": "SELECT COUNT(*) FROM core_user",
     "contacts": "SELECT COUNT(*) FROM customers_contact WHERE organization_id = {org}",
     "companies": "SELECT COUNT(*) FROM customers_company WHERE organization_id = {org}",
+    "leads": "SELECT COUNT(*) FROM leads_lead WHERE organization_id = {org}",
 }
 
 
