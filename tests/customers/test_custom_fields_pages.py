@@ -37,8 +37,8 @@ def test_the_list_shows_the_fields_of_contacts_and_companies(alice_client, alice
     groups = {
         entity: [field.label for field in fields] for entity, _label, fields in response.context["groups"]
     }
-    # Gadgets are the test suite's own kind (tests/gadgets): every kind with custom values is listed.
-    assert groups == {"contact": ["Shoe size"], "company": ["VAT number"], "gadget": []}
+    # Specimens are the test suite's own kind (tests/recordkit): every kind with custom values is listed.
+    assert groups == {"contact": ["Shoe size"], "company": ["VAT number"], "specimen": []}
 
 
 def test_an_empty_list_says_what_to_add(alice_client, alice):
