@@ -87,7 +87,7 @@ def test_a_field_of_an_unregistered_type_is_refused_naming_the_type(alice_client
 def test_the_settings_page_offers_fields_for_every_kind_with_custom_values(alice_client, alice):
     _field(alice)
 
-    response = alice_client.get(reverse("customers:custom-field-list"))
+    response = alice_client.get(reverse("core:custom-field-list"))
 
     assert response.status_code == 200
     assert [group[0] for group in response.context["groups"]] == ["contact", "company", "specimen"]

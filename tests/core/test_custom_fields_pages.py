@@ -10,8 +10,8 @@ from kliento.customers import services
 from tests.customers.factories import ContactFactory, CustomFieldFactory
 from tests.factories import MembershipFactory, UserFactory
 
-LIST = reverse("customers:custom-field-list")
-NEW = reverse("customers:custom-field-edit", args=[0])
+LIST = reverse("core:custom-field-list")
+NEW = reverse("core:custom-field-edit", args=[0])
 
 
 def field_data(**fields):
@@ -114,7 +114,7 @@ def test_editing_a_field_changes_its_label_and_rules_but_not_its_key(alice_clien
     field = CustomFieldFactory(organization=alice.organization, key="size", label="Size", field_type="number")
 
     response = alice_client.post(
-        reverse("customers:custom-field-edit", args=[field.pk]),
+        reverse("core:custom-field-edit", args=[field.pk]),
         field_data(label="Shoe size", key="hacked", entity="company", is_unique="on", position="3"),
     )
 
@@ -135,7 +135,7 @@ def test_a_field_whose_values_repeat_cannot_be_made_unique_and_the_form_says_why
         ContactFactory(organization=alice.organization, custom_fields={"size": 42})
 
     response = alice_client.post(
-        reverse("customers:custom-field-edit", args=[field.pk]), field_data(label="Size", is_unique="on")
+        reverse("core:custom-field-edit", args=[field.pk]), field_data(label="Size", is_unique="on")
     )
 
     field.refresh_from_db()
@@ -148,7 +148,7 @@ def test_a_field_whose_values_repeat_cannot_be_made_unique_and_the_form_says_why
 
 def test_deleting_a_field_asks_first_then_removes_it(alice_client, alice):
     field = CustomFieldFactory(organization=alice.organization, key="size", label="Size")
-    url = reverse("customers:custom-field-delete", args=[field.pk])
+    url = reverse("core:custom-field-delete", args=[field.pk])
 
     asked = alice_client.get(url)
 
@@ -192,13 +192,13 @@ def test_only_organization_managers_may_change_custom_fields(client, alice, acme
 
     assert client.get(LIST).status_code == 403
     assert client.post(NEW, field_data(key="other")).status_code == 403
-    assert client.post(reverse("customers:custom-field-delete", args=[field.pk])).status_code == 403
+    assert client.post(reverse("core:custom-field-delete", args=[field.pk])).status_code == 403
     assert list(CustomField.objects.values_list("key", flat=True)) == ["size"]
 
 
 def test_another_organizations_field_is_not_found(olga_client, alice):
     field = CustomFieldFactory(organization=alice.organization, key="size", label="Size")
 
-    assert olga_client.get(reverse("customers:custom-field-edit", args=[field.pk])).status_code == 404
-    assert olga_client.post(reverse("customers:custom-field-delete", args=[field.pk])).status_code == 404
+    assert olga_client.get(reverse("core:custom-field-edit", args=[field.pk])).status_code == 404
+    assert olga_client.post(reverse("core:custom-field-delete", args=[field.pk])).status_code == 404
     assert CustomField.unscoped.filter(pk=field.pk).exists() is True
