@@ -625,6 +625,15 @@ def test_giving_consent_records_when_and_how(api, alice):
     assert (consent.channel, consent.status, consent.method) == ("sms", "granted", "written")
 
 
+def test_a_consent_change_changes_the_contacts_etag(api, alice):
+    contact = ada(alice)
+    before = api.get(f"/api/v1/contacts/{contact.pk}")["ETag"]
+
+    send(api, "put", f"/api/v1/contacts/{contact.pk}/consents/sms", {"granted": True, "method": "written"})
+
+    assert api.get(f"/api/v1/contacts/{contact.pk}")["ETag"] != before
+
+
 def test_withdrawing_consent_replaces_the_earlier_answer(api, alice):
     contact = ada(alice)
     services.set_consent(contact=contact, channel="email", granted=True, method="form", member=alice)
