@@ -30,6 +30,7 @@ def search_leads(member: Membership, query: str, limit: int) -> list[SearchResul
             badge=lead.get_status_display(),
             badge_class=status_css(lead.status),
             score=1.0 if lead.sort_name.startswith(parsed.text) else 0.6,
+            record_id=lead.pk,
         )
         for lead in rows[:limit]
     ]
