@@ -8,6 +8,8 @@ urlpatterns = [
     path("", include("kliento.web.urls")),
     path("", include("kliento.core.urls")),
     path("", include("kliento.customers.urls")),
+    path("", include("kliento.notifications.urls")),
+    path("", include("kliento.tasks.urls")),
 ]
 
 handler403 = "kliento.web.views.permission_denied"
