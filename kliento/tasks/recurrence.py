@@ -7,6 +7,7 @@ stays at 09:00 across daylight-saving changes; an all-day task recurs by dates.
 from __future__ import annotations
 
 import datetime
+import re
 
 from dateutil.rrule import rrule, rrulestr
 from django.core.exceptions import ValidationError
@@ -17,9 +18,14 @@ MAX_LENGTH = 500
 _REFUSED = ("DTSTART", "EXDATE", "RDATE", "EXRULE", "\n", "\r")
 
 
+_UNTIL_UTC = re.compile(r"(?i)(UNTIL=\d{8}(?:T\d{6})?)Z")
+
+
 def parse_rule(text: str, *, start: datetime.datetime) -> rrule:
-    """The rule, starting at `start` (naive wall-clock time); ValidationError naming `recurrence`."""
-    rule = text.strip().removeprefix("RRULE:")
+    """The rule, starting at `start` (naive wall-clock time); ValidationError naming `recurrence`.
+    An UNTIL in UTC is read on the same wall clock: the series is computed in the assignee's zone,
+    where a difference of hours does not move a day-based series."""
+    rule = _UNTIL_UTC.sub(r"\1", text.strip().removeprefix("RRULE:"))
     if (
         len(rule) > MAX_LENGTH
         or any(part in rule.upper() for part in _REFUSED)

@@ -352,14 +352,14 @@ def _next_occurrence(task: Task, member: Membership) -> Task | None:
     next_due_on: datetime.date | None = None
     if task.due_on is not None:
         start = datetime.datetime.combine(task.due_on, datetime.time(0))
-        following = recurrence.next_after(rule, start=start)
+        following = recurrence.next_after(task.recurrence, start=start)
         if following is None:
             return None
         next_due_on = following.date()
     elif task.due_at is not None:
         tz = zones.zone_of(task.assignee, task.organization)
         start = task.due_at.astimezone(tz).replace(tzinfo=None)
-        following = recurrence.next_after(rule, start=start)
+        following = recurrence.next_after(task.recurrence, start=start)
         if following is None:
             return None
         next_due_at = following.replace(tzinfo=tz).astimezone(datetime.UTC)
