@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from pydantic import ConfigDict
 
@@ -131,7 +132,8 @@ def save_preferences(request: OrgRequest, payload: list[PreferenceIn]) -> list[d
         try:
             get_notification_kind(choice.kind)
         except UnknownNotificationKind:
-            raise InvalidInput(f"Unknown notification kind {choice.kind!r}.", field=f"{index}.kind") from None
+            message = _("Unknown kind of notification.")
+            raise InvalidInput(message, field=f"{index}.kind") from None
     services.save_preferences(
         member=request.member,
         choices={choice.kind: Channels(in_app=choice.in_app, email=choice.email) for choice in payload},
