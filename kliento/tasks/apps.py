@@ -115,9 +115,7 @@ class TasksConfig(AppConfig):
         for_every_kind(tasks_panel_on)
 
         register_nav_item(
-            NavItem(
-                _("Tasks"), "tasks:task-list", "check2-square", area="activities", order=10
-            )
+            NavItem(_("Tasks"), "tasks:task-list", "check2-square", area="activities", order=10)
         )
         register_nav_item(NavItem(_("Calendar"), "tasks:calendar", "calendar3", area="activities", order=20))
         register_command(

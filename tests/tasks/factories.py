@@ -3,8 +3,8 @@ import datetime
 import factory
 from django.utils import timezone
 
-from kliento.tasks.models import NO_DUE_DATE, Meeting, MeetingParticipant, Reminder, Task, TaskComment
 from kliento.notifications.models import Notification, NotificationPreference
+from kliento.tasks.models import NO_DUE_DATE, Meeting, MeetingParticipant, Reminder, Task, TaskComment
 from tests.factories import OrganizationFactory, TenantFactory, UserFactory
 
 

@@ -5,8 +5,8 @@ import datetime
 import zoneinfo
 
 from django.core import mail
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
