@@ -110,6 +110,14 @@ def queue_email(notification: Notification) -> None:
     transaction.on_commit(lambda: send_notification_email(notification_id, organization_id))
 
 
+def queue_emails(notification_ids: list[int], organization_id: int) -> None:
+    """One job for many pending emails of one organization (the reminder dispatcher's batches)."""
+    from kliento.notifications.tasks import send_notification_emails
+
+    ids = list(notification_ids)
+    transaction.on_commit(lambda: send_notification_emails(ids, organization_id))
+
+
 def deliver_email(notification_id: int) -> bool:
     """Email one pending notification at most once: claimed by an atomic update, so two jobs (a
     retry, a second worker) cannot both send it. Returns whether this call sent it."""
