@@ -82,6 +82,10 @@ class PreferenceIn(InputSchema):
     email: bool = False
 
 
+class PreferencesIn(InputSchema):
+    preferences: list[PreferenceIn] = Field(max_length=100)
+
+
 @router.get("/notifications", response=NotificationPage)
 def list_notifications(request: OrgRequest, params: Query[NotificationParams]) -> dict[str, object]:
     """The caller's in-app notifications, newest first."""
@@ -126,16 +130,18 @@ def list_preferences(request: OrgRequest) -> list[dict[str, object]]:
 
 
 @router.put("/notification-preferences", response=list[PreferenceOut])
-def save_preferences(request: OrgRequest, payload: list[PreferenceIn]) -> list[dict[str, object]]:
+def save_preferences(request: OrgRequest, payload: PreferencesIn) -> list[dict[str, object]]:
     """Choose the channels of the kinds named; kinds left out keep their setting."""
-    for index, choice in enumerate(payload):
+    for index, choice in enumerate(payload.preferences):
         try:
             get_notification_kind(choice.kind)
         except UnknownNotificationKind:
             message = _("Unknown kind of notification.")
-            raise InvalidInput(message, field=f"{index}.kind") from None
+            raise InvalidInput(message, field=f"preferences.{index}.kind") from None
     services.save_preferences(
         member=request.member,
-        choices={choice.kind: Channels(in_app=choice.in_app, email=choice.email) for choice in payload},
+        choices={
+            choice.kind: Channels(in_app=choice.in_app, email=choice.email) for choice in payload.preferences
+        },
     )
     return _preferences(request)

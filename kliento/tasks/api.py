@@ -160,11 +160,6 @@ class CommentOut(Schema):
     created_at: datetime.datetime
 
 
-class CommentPage(Schema):
-    items: list[CommentOut]
-    next_cursor: str | None
-
-
 class StatusIn(InputSchema):
     status: StatusName
 
@@ -276,13 +271,14 @@ def set_task_status(request: OrgRequest, task_id: int, payload: StatusIn) -> dic
     return _task_out([services.set_task_status(task=task, member=request.member, status=payload.status)])[0]
 
 
-@router.get("/tasks/{task_id}/comments", response=CommentPage)
-def list_comments(request: OrgRequest, task_id: int, params: Query[CursorParams]) -> dict[str, Any]:
+COMMENTS_SHOWN = 500
+
+
+@router.get("/tasks/{task_id}/comments", response=list[CommentOut])
+def list_comments(request: OrgRequest, task_id: int) -> list[TaskComment]:
+    """The task's comments, oldest first (the first 500: a task's conversation, not a log)."""
     task = selectors.access_task(member=request.member, task_id=task_id)
-    page = keyset_page(
-        TaskComment.objects.filter(task=task), ordering=["id"], cursor=params.cursor, limit=params.limit
-    )
-    return {"items": page.items, "next_cursor": page.next_cursor}
+    return list(TaskComment.objects.filter(task=task).order_by("id")[:COMMENTS_SHOWN])
 
 
 @router.post("/tasks/{task_id}/comments", response={201: CommentOut})

@@ -126,7 +126,7 @@ class TasksConfig(AppConfig):
                 icon="calendar-plus",
                 permission=Permission.EDIT_TASKS,
                 keywords=_("add create appointment event invite"),
-                order=40,
+                order=310,
             )
         )
         register_command(
@@ -137,7 +137,7 @@ class TasksConfig(AppConfig):
                 icon="plus-square",
                 permission=Permission.EDIT_TASKS,
                 keywords=_("add create todo to-do reminder callback"),
-                order=30,
+                order=300,
             )
         )
 

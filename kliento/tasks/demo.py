@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from django.utils import timezone
 
 from kliento.core.models import Membership, Organization
+from kliento.core.permissions import Permission
 from kliento.core.records.bulk import BulkWriter
 from kliento.core.records.demo import DemoOutcome, DemoSize, DemoStep
 from kliento.tasks import meetings, services, zones
@@ -38,7 +39,11 @@ def fill_tasks(
 ) -> DemoOutcome:
     from kliento.customers.models import Contact
 
-    members = list(Membership.objects.active().select_related("user", "organization").order_by("id"))
+    members = [
+        member
+        for member in Membership.objects.active().select_related("user", "organization").order_by("id")
+        if member.can(Permission.EDIT_TASKS)
+    ]
     contacts = list(Contact.objects.order_by("id").values_list("id", flat=True)[:500])
     have_tasks, have_meetings = Task.with_trash.count(), Meeting.with_trash.count()
     add_tasks = max(size.get("tasks", 0) - have_tasks, 0) if members else 0

@@ -1,4 +1,5 @@
-"""The global search's provider for tasks: titles starting with, then containing, the words typed."""
+"""The global search's provider for tasks: titles holding the words typed, those starting with them
+first; one query, capped."""
 
 from __future__ import annotations
 
@@ -13,14 +14,14 @@ def provider(member: Membership, query: str, limit: int) -> list[SearchResult]:
     text = query.strip()
     if len(text) < 2:
         return []
-    visible = Task.objects.visible_to(member).only("id", "title", "status", "related_label")
-    starting = list(visible.filter(title__istartswith=text).order_by("title", "id")[:limit])
-    seen = {task.pk for task in starting}
-    rest = limit - len(starting)
-    containing: list[Task] = []
-    if rest > 0:
-        more = visible.filter(title__icontains=text).order_by("-updated_at", "id")[: limit + len(seen)]
-        containing = [task for task in more if task.pk not in seen][:rest]
+    found = list(
+        Task.objects.visible_to(member)
+        .filter(title__icontains=text)
+        .only("id", "title", "status", "related_label")
+        .order_by("-updated_at", "-id")[: limit * 4]
+    )
+    lowered = text.casefold()
+    found.sort(key=lambda task: not task.title.casefold().startswith(lowered))
     return [
         SearchResult(
             title=task.title,
@@ -28,7 +29,7 @@ def provider(member: Membership, query: str, limit: int) -> list[SearchResult]:
             subtitle=task.related_label,
             badge=task.get_status_display(),
             badge_class="text-bg-light",
-            score=1.0 if index < len(starting) else 0.6,
+            score=1.0 if task.title.casefold().startswith(lowered) else 0.6,
         )
-        for index, task in enumerate([*starting, *containing])
+        for task in found[:limit]
     ]

@@ -23,6 +23,7 @@ from kliento.customers import services
 from kliento.customers.models import Company, Contact, CustomerEntity
 from tests.customers.factories import CompanyFactory, ContactFactory, CustomFieldFactory, TagFactory
 from tests.factories import MembershipFactory
+from tests.tasks.factories import MeetingFactory, NotificationFactory, TaskFactory
 
 PROBLEM = "application/problem+json"
 TOO_LARGE = 2**63
@@ -149,6 +150,9 @@ def test_a_cursor_the_endpoint_gave_still_leads_to_the_next_page(admin_api, alic
         TagFactory(organization=alice.organization)
         MembershipFactory(organization=alice.organization)
         create_api_key(name=f"Key {number}", role=Role.VIEWER, member=alice)
+        TaskFactory(organization=alice.organization)
+        MeetingFactory(organization=alice.organization, organizer=alice.user)
+        NotificationFactory(organization=alice.organization, recipient=alice.user)
     for entity in CustomerEntity.values:
         CustomFieldFactory(
             organization=alice.organization,

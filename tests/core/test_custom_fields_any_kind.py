@@ -82,7 +82,7 @@ def test_the_settings_page_offers_fields_for_every_kind_with_custom_values(alice
     response = alice_client.get(reverse("customers:custom-field-list"))
 
     assert response.status_code == 200
-    assert [group[0] for group in response.context["groups"]] == ["contact", "company", "gadget"]
+    assert [group[0] for group in response.context["groups"]] == ["contact", "company", "task", "gadget"]
     assert b'data-testid="custom-fields-gadget"' in response.content
 
 

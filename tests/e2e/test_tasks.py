@@ -62,3 +62,70 @@ def test_the_top_bar_stays_on_one_row_with_the_bell(page: Page, server_url: str,
     assert bar and bell and user
     assert bar["height"] < 80
     assert abs((bell["y"] + bell["height"] / 2) - (user["y"] + user["height"] / 2)) < 4
+
+
+def open_bell(page: Page) -> None:
+    page.get_by_test_id("notification-bell").click()
+    expect(page.get_by_test_id("notification-read-all")).to_be_visible(timeout=TIMEOUT)
+
+
+def submit_empty_task(page: Page) -> None:
+    page.get_by_test_id("task-form").locator("button[type=submit]").click()
+    expect(page.locator(".is-invalid").first).to_be_visible(timeout=TIMEOUT)
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_task_meeting_and_notification_pages_have_no_wcag_22_aa_violations(
+    browser, server_url, alice, bob, language
+):
+    import datetime
+
+    from kliento.tasks import meetings, services
+    from tests.e2e.accessibility import violations
+    from tests.e2e.test_accessibility import open_context, settle, sign_in_any_language, visit
+
+    now = timezone.now()
+    task = services.create_task(
+        member=alice,
+        data={
+            "title": "Call Ada",
+            "description": "About the renewal",
+            "due_at": now + datetime.timedelta(hours=3),
+            "reminders": [15],
+            "recurrence": "FREQ=WEEKLY",
+        },
+    )
+    services.add_comment(task=task, member=alice, body="Left a voicemail")
+    services.create_task(member=alice, data={"title": "Late", "due_at": now - datetime.timedelta(hours=3)})
+    meeting = meetings.create_meeting(
+        member=alice,
+        data={"title": "Review", "starts_at": now + datetime.timedelta(hours=1), "user_ids": [bob.user_id]},
+    )
+    notify(alice, "task_assigned", "Bob gave you a task: Call Ada")
+    context = open_context(browser, server_url, language)
+    page = context.new_page()
+    sign_in_any_language(page, server_url)
+    pages = [
+        ("task-list", "/tasks/", None),
+        ("task-card", f"/tasks/{task.pk}/", None),
+        ("task-new-invalid", "/tasks/new/", submit_empty_task),
+        ("task-edit", f"/tasks/{task.pk}/edit/", None),
+        ("calendar-week", "/calendar/?view=week", None),
+        ("calendar-month", "/calendar/?view=month", None),
+        ("calendar-day", "/calendar/?view=day", None),
+        ("meeting", f"/meetings/{meeting.pk}/", None),
+        ("meeting-new", "/meetings/new/", None),
+        ("notifications", "/notifications/", None),
+        ("notification-settings", "/accounts/notifications/", None),
+        ("notification-panel", "/", open_bell),
+    ]
+    found = []
+    for name, path, action in pages:
+        visit(page, server_url + path)
+        if action is not None:
+            action(page)
+            settle(page)
+        found += [f"[{name}] {violation}" for violation in violations(page)]
+    context.close()
+
+    assert found == []

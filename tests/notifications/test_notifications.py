@@ -221,7 +221,7 @@ def test_the_api_marks_notifications_read(api, alice):
 def test_the_api_reads_and_saves_preferences(api):
     response = api.put(
         "/api/v1/notification-preferences",
-        json.dumps([{"kind": "task_reminder", "in_app": True, "email": False}]),
+        json.dumps({"preferences": [{"kind": "task_reminder", "in_app": True, "email": False}]}),
         content_type="application/json",
     )
 
@@ -237,9 +237,9 @@ def test_the_api_reads_and_saves_preferences(api):
 def test_an_unknown_kind_is_a_422_naming_it(api):
     response = api.put(
         "/api/v1/notification-preferences",
-        json.dumps([{"kind": "nonsense", "in_app": True, "email": False}]),
+        json.dumps({"preferences": [{"kind": "nonsense", "in_app": True, "email": False}]}),
         content_type="application/json",
     )
 
     assert response.status_code == 422
-    assert response.json()["errors"][0]["field"] == "0.kind"
+    assert response.json()["errors"][0]["field"] == "preferences.0.kind"

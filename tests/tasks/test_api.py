@@ -159,7 +159,7 @@ def test_comments_through_the_api(api, alice):
         send(api, "post", f"/api/v1/tasks/{task.pk}/comments", {"body": "Line one\nline two"}).status_code
         == 201
     )
-    assert api.get(f"/api/v1/tasks/{task.pk}/comments").json()["items"][0]["body"] == "Line one\nline two"
+    assert api.get(f"/api/v1/tasks/{task.pk}/comments").json()[0]["body"] == "Line one\nline two"
 
 
 def test_a_viewer_key_reads_but_may_not_write(alice):
