@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "kliento.core",
     "kliento.customers",
+    "kliento.catalog",
     "kliento.notifications",
     "kliento.tasks",
     "kliento.api",

@@ -5,6 +5,7 @@ for the database, text the database cannot store or that hides what it says, unk
 from __future__ import annotations
 
 import base64
+import datetime
 import json
 from typing import Any
 
@@ -21,6 +22,7 @@ from kliento.core.records.lists import get_list
 from kliento.core.services import create_api_key
 from kliento.customers import services
 from kliento.customers.models import Company, Contact, CustomerEntity
+from tests.catalog.factories import ExchangeRateFactory, PriceListFactory, ProductFactory
 from tests.customers.factories import CompanyFactory, ContactFactory, CustomFieldFactory, TagFactory
 from tests.factories import MembershipFactory
 from tests.tasks.factories import MeetingFactory, NotificationFactory, TaskFactory
@@ -150,6 +152,9 @@ def test_a_cursor_the_endpoint_gave_still_leads_to_the_next_page(admin_api, alic
         TagFactory(organization=alice.organization)
         MembershipFactory(organization=alice.organization)
         create_api_key(name=f"Key {number}", role=Role.VIEWER, member=alice)
+        ProductFactory(organization=alice.organization)
+        PriceListFactory(organization=alice.organization)
+        ExchangeRateFactory(organization=alice.organization, valid_from=datetime.date(2026, 1, 1 + number))
         TaskFactory(organization=alice.organization)
         MeetingFactory(organization=alice.organization, organizer=alice.user)
         NotificationFactory(organization=alice.organization, recipient=alice.user)
