@@ -27,13 +27,8 @@ def test_entries_are_grouped_by_area_in_the_areas_order_and_empty_areas_are_left
     assert [group.area.key if group.area else None for group in groups] == [
         None,
         "customers",
-    assert [group.area.key if group.area else None for group in groups] == [
-        None,
-        "customers",
         "sales",
         "activities",
-        "settings",
-    ]
         "settings",
     ]
     assert [str(item.label) for item in groups[0].items] == ["Home"]
