@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "kliento.customers",
     "kliento.catalog",
     "kliento.leads",
+    "kliento.notifications",
+    "kliento.tasks",
     "kliento.api",
     "kliento.web",
     "kliento.demo",
@@ -172,6 +174,11 @@ TRUSTED_PROXIES = [
     for proxy in env("KLIENTO_TRUSTED_PROXIES").split(",")
     if proxy.strip()
 ]
+
+# A reminder claimed by a worker that stopped is claimed again after this many seconds; the app
+# warns that the worker is not running when it has not dispatched reminders for this long.
+KLIENTO_REMINDER_LEASE_SECONDS = int(env("KLIENTO_REMINDER_LEASE_SECONDS", "300"))
+KLIENTO_WORKER_LATE_SECONDS = int(env("KLIENTO_WORKER_LATE_SECONDS", "300"))
 
 # Lists count their rows exactly up to this many and estimate beyond (kliento/core/counting.py).
 KLIENTO_EXACT_COUNT_CAP = int(env("KLIENTO_EXACT_COUNT_CAP", "1000"))

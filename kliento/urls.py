@@ -10,6 +10,8 @@ urlpatterns = [
     path("", include("kliento.customers.urls")),
     path("", include("kliento.catalog.urls")),
     path("", include("kliento.leads.urls")),
+    path("", include("kliento.notifications.urls")),
+    path("", include("kliento.tasks.urls")),
 ]
 
 handler403 = "kliento.web.views.permission_denied"

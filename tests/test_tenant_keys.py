@@ -19,6 +19,7 @@ NOT_TENANT_KEYED = {
     "core.User_groups": "Django's permission groups of a user, unused by Kliento's roles",
     "core.User_user_permissions": "Django's per-user permissions, unused by Kliento's roles",
     "core.Throttle": "sign-in attempts, counted before anyone is known to belong anywhere",
+    "tasks.WorkerHeartbeat": "when a worker last ran, for the whole installation it serves",
 }
 
 # Each use of `.unscoped` in kliento/, as (file, function or module-level name), with why it may
@@ -36,6 +37,10 @@ UNSCOPED_USES = {
     ("kliento/core/services.py", "authenticate_api_key"),
     # A public lead form is posted by an anonymous visitor: its token finds the form's organization.
     ("kliento/leads/webforms.py", "web_form_for_token"),
+    # The reminder dispatcher serves every organization: it claims due reminders across them, then
+    # delivers each inside its own organization.
+    ("kliento/tasks/dispatch.py", "claim_due"),
+    ("kliento/tasks/dispatch.py", "deliver_claimed"),
 }
 
 PACKAGE = Path(kliento.__file__).parent

@@ -25,6 +25,8 @@ api.add_router("/v1/", "kliento.core.records.search_api.router")
 api.add_router("/v1/", "kliento.customers.api.router")
 api.add_router("/v1/", "kliento.catalog.api.router")
 api.add_router("/v1/", "kliento.leads.api.router")
+api.add_router("/v1/", "kliento.notifications.api.router")
+api.add_router("/v1/", "kliento.tasks.api.router")
 
 
 def _with_trailing_slashes(urls: tuple[list[Any], str, str]) -> tuple[list[Any], str, str]:

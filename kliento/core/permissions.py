@@ -30,6 +30,7 @@ class Permission(models.TextChoices):
     DELETE_CUSTOMERS = "customers.delete", _("Move customers to the trash")
     EDIT_SALES = "sales.edit", _("Create and change leads, deals and orders")
     EDIT_TICKETS = "tickets.edit", _("Create and change tickets")
+    EDIT_TASKS = "tasks.edit", _("Create and change tasks and meetings")
     EDIT_CAMPAIGNS = "campaigns.edit", _("Create and send campaigns")
     VIEW_ANALYTICS = "analytics.view", _("See reports and analytics")
     SEE_ALL_RECORDS = "records.see_all", _("See every record even when visibility is limited")
@@ -47,16 +48,18 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.VIEW_MEMBERS,
             Permission.EDIT_CUSTOMERS,
             Permission.EDIT_SALES,
+            Permission.EDIT_TASKS,
             Permission.VIEW_ANALYTICS,
         }
     ),
     Role.SUPPORT_AGENT: frozenset(
-        {Permission.VIEW_MEMBERS, Permission.EDIT_CUSTOMERS, Permission.EDIT_TICKETS}
+        {Permission.VIEW_MEMBERS, Permission.EDIT_CUSTOMERS, Permission.EDIT_TICKETS, Permission.EDIT_TASKS}
     ),
     Role.MARKETER: frozenset(
         {
             Permission.VIEW_MEMBERS,
             Permission.EDIT_CAMPAIGNS,
+            Permission.EDIT_TASKS,
             Permission.VIEW_ANALYTICS,
             Permission.SEE_ALL_RECORDS,
         }

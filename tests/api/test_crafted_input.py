@@ -26,6 +26,7 @@ from tests.catalog.factories import ExchangeRateFactory, PriceListFactory, Produ
 from tests.customers.factories import CompanyFactory, ContactFactory, CustomFieldFactory, TagFactory
 from tests.factories import MembershipFactory
 from tests.leads.factories import LeadFactory
+from tests.tasks.factories import MeetingFactory, NotificationFactory, TaskFactory
 
 PROBLEM = "application/problem+json"
 TOO_LARGE = 2**63
@@ -158,6 +159,9 @@ def test_a_cursor_the_endpoint_gave_still_leads_to_the_next_page(admin_api, alic
         ProductFactory(organization=alice.organization)
         PriceListFactory(organization=alice.organization)
         ExchangeRateFactory(organization=alice.organization, valid_from=datetime.date(2026, 1, 1 + number))
+        TaskFactory(organization=alice.organization)
+        MeetingFactory(organization=alice.organization, organizer=alice.user)
+        NotificationFactory(organization=alice.organization, recipient=alice.user)
     for entity in LIST_KINDS:
         CustomFieldFactory(
             organization=alice.organization,

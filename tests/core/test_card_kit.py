@@ -111,7 +111,11 @@ def test_a_panel_joins_only_the_cards_of_its_kind(alice_client, alice):
     finally:
         unregister_card_panel("company", "test-orders")
 
-    assert [panel.key for panel in company_card.context["panels"]["side"]] == ["test-orders", "profile"]
+    assert [panel.key for panel in company_card.context["panels"]["side"]] == [
+        "test-orders",
+        "profile",
+        "tasks",
+    ]
     assert 'data-testid="panel-test-orders"' in company_card.content.decode()
     assert "test-orders" not in [p.key for column in contact_card.context["panels"].values() for p in column]
     assert "test-orders" not in [panel.key for panel in card_panels("company")]

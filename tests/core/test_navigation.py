@@ -28,6 +28,7 @@ def test_entries_are_grouped_by_area_in_the_areas_order_and_empty_areas_are_left
         None,
         "customers",
         "sales",
+        "activities",
         "settings",
     ]
     assert [str(item.label) for item in groups[0].items] == ["Home"]

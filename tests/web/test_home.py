@@ -150,8 +150,8 @@ def test_the_home_page_of_a_salesperson_issues_a_fixed_number_of_queries(
 
     assert queries_for(bob_client) == few
     # session, user, membership with its organization; stage counts; recent contacts and companies;
-    # new leads
-    with django_assert_num_queries(7):
+    # new leads; the worker's heartbeat, the member's open tasks due by today and meetings of today
+    with django_assert_num_queries(10):
         home(bob_client)
 
 
@@ -167,5 +167,6 @@ def test_the_home_page_of_an_owner_issues_a_fixed_number_of_queries(
 
     assert queries_for(alice_client) == few
     # and the organization's four figures, the recent changes, the names and links they show
-    with django_assert_num_queries(17):
+    # and Today's heartbeat, tasks and meetings, the owner's team and its tasks
+    with django_assert_num_queries(22):
         home(alice_client)

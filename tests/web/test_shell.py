@@ -42,14 +42,14 @@ def test_the_bottom_bar_has_the_pinned_places_and_the_menu(alice_client):
     assert 'data-bs-target="#app-sidebar"' in bar
 
 
-def test_the_top_bar_has_search_the_palette_and_the_menus_but_no_empty_notifications(alice_client):
+def test_the_top_bar_has_search_the_palette_the_notifications_and_the_menus(alice_client):
     content = alice_client.get(reverse("web:home")).content.decode()
 
     assert 'id="global-search"' in content
     assert 'data-testid="palette-button"' in content
     assert 'data-testid="organization-menu"' in content
     assert 'data-testid="user-menu"' in content
-    assert "bi-bell" not in content
+    assert 'data-testid="notification-bell"' in content
 
 
 def test_the_palette_is_a_dialog_with_a_combobox(alice_client):

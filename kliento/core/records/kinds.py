@@ -20,7 +20,7 @@ changes once records exist. Nothing in `core` names a kind; each part of the kit
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -66,6 +66,7 @@ class RecordKind:
 
 
 _kinds: dict[str, RecordKind] = {}
+_watchers: list[Callable[[RecordKind], None]] = []
 
 
 def register_kind(kind: RecordKind) -> None:
@@ -75,6 +76,17 @@ def register_kind(kind: RecordKind) -> None:
             f"The record kind {kind.key!r} is already registered for {registered.model.__name__}."
         )
     _kinds[kind.key] = kind
+    if registered is None:
+        for watcher in _watchers:
+            watcher(kind)
+
+
+def for_every_kind(callback: Callable[[RecordKind], None]) -> None:
+    """Call `callback` for every kind registered so far and for each one registered later, so that
+    what goes on every kind's card (tasks, the timeline) registers once, whatever the apps' order."""
+    _watchers.append(callback)
+    for kind in list(_kinds.values()):
+        callback(kind)
 
 
 def get_kind(key: str) -> RecordKind:
