@@ -17,7 +17,7 @@ from kliento.customers.normalize import format_phone
 from kliento.leads.conversion import conversion_extras_for
 from kliento.leads.history import UTM_LABELS
 from kliento.leads.lists import status_css
-from kliento.leads.models import UTM_KEYS, Lead, LeadStatus
+from kliento.leads.models import UTM_KEYS, Lead, LeadStatus, LeadSubmission
 from kliento.leads.scoring import RULES, score_lines
 from kliento.leads.selectors import offered_reasons, waiting_text
 
@@ -104,6 +104,25 @@ def touches_panel(request: OrgRequest, lead: Lead) -> dict[str, Any]:
         return [(UTM_LABELS[key], touch[key]) for key in UTM_KEYS if touch.get(key)]
 
     return {"first_touch_rows": rows(lead.first_touch), "last_touch_rows": rows(lead.last_touch)}
+
+
+SUBMISSIONS_SHOWN = 10
+
+
+def submissions_panel(request: OrgRequest, lead: Lead) -> dict[str, Any] | None:
+    """The public form's submissions that made or repeated this lead, each as it came; no panel for
+    a lead entered by hand."""
+    rows = list(LeadSubmission.objects.filter(lead=lead).order_by("-created_at", "-id")[:SUBMISSIONS_SHOWN])
+    if not rows:
+        return None
+    for row in rows:
+        sent = row.payload if isinstance(row.payload, dict) else {}
+        row.fields = [  # type: ignore[attr-defined]  # what the template lists, read once here
+            (name, str(value))
+            for part in ("fields", "query")
+            for name, value in dict(sent.get(part) or {}).items()
+        ]
+    return {"submissions": rows}
 
 
 def came_from_lead_panel(request: OrgRequest, contact: Contact) -> dict[str, Any] | None:

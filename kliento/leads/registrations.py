@@ -71,6 +71,10 @@ def register() -> None:
         "lead", key="touches", title=_("Where it came from"), template="leads/_panel_touches.html",
         context=panels.touches_panel, order=20, column="side",
     )  # fmt: skip
+    register_card_panel(
+        "lead", key="submissions", title=_("Form submissions"), template="leads/_panel_submissions.html",
+        context=panels.submissions_panel, order=30, column="side",
+    )  # fmt: skip
     # The contact a lead became shows where it came from; customers know nothing of leads.
     register_card_panel(
         "contact",

@@ -56,6 +56,14 @@ def test_a_submission_makes_a_lead_from_the_web_form_and_keeps_the_raw_request(w
     assert entry.actor_label == "Web form" and entry.actor is None
 
 
+def test_the_lead_card_shows_what_the_form_sent(web_form, alice_client):
+    post(web_form, {**FIELDS, "consent": "yes"})
+
+    html = alice_client.get(reverse("leads:lead-detail", args=[Lead.objects.get().pk])).content.decode()
+
+    assert 'data-testid="lead-submissions"' in html and "consent" in html and "Please call me." in html
+
+
 def test_utm_touches_come_from_hidden_fields_and_the_query(web_form):
     fields = {**FIELDS, "first_utm_source": "newsletter", "first_utm_campaign": "spring"}
 

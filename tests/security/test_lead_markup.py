@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from kliento.core.records.fields import services as field_services
 from kliento.customers.models import Contact
-from kliento.leads import services
+from kliento.leads import services, webforms
 from kliento.leads.models import Lead
 from tests.security.test_stored_markup import HTMX_HEADERS, PAYLOADS, problems_of, stored
 
@@ -25,6 +25,8 @@ STORED = {
     "reason.label": 100,
     "converted.name": 150,
     "converted.message": 5000,
+    "submission.name": 150,
+    "submission.extra": 200,
 }
 MARKERS = {name: f"l{index:02d}" for index, name in enumerate(STORED)}
 
@@ -55,13 +57,20 @@ def world(request, alice):
     )
     services.qualify_lead(lead=converted, member=alice)
     contact = services.convert_lead(lead=converted, member=alice, new_company_name="").contact
-    return payload, values, lead, contact
+    web_form = webforms.enable_web_form(member=alice)
+    fields = {
+        "name": values["submission.name"],
+        "email": "sent@example.com",
+        "note": values["submission.extra"],
+    }
+    submitted = webforms.submit(web_form=web_form, fields=fields).submission.lead
+    return payload, values, lead, contact, submitted
 
 
 LEAD_TEXT = ("lead.name", "lead.company_name", "lead.message", "lead.tag", "lead.cf_text")
 
 
-def _pages(lead: Lead, contact: Contact):
+def _pages(lead: Lead, contact: Contact, submitted: Lead):
     yield "inbox", reverse("leads:lead-list") + "?columns=name,company_name,tags,cf.notes", {}, (
         "lead.name", "lead.company_name", "lead.tag", "lead.cf_text", "converted.name",
     )  # fmt: skip
@@ -79,13 +88,19 @@ def _pages(lead: Lead, contact: Contact):
         "converted.name", "converted.message",
     )  # fmt: skip
     yield "settings", reverse("leads:settings"), {}, ("reason.label",)
+    yield (
+        "submitted",
+        reverse("leads:lead-detail", args=[submitted.pk]),
+        {},
+        ("submission.name", "submission.extra"),
+    )
     yield "search", reverse("core:search") + "?q=l00", {}, ("lead.name",)
 
 
 def test_no_lead_page_shows_a_stored_payload_as_markup(world, alice_client: Client):
-    payload, values, lead, contact = world
+    payload, values, lead, contact, submitted = world
     problems = {}
-    for name, url, headers, shows in _pages(lead, contact):
+    for name, url, headers, shows in _pages(lead, contact, submitted):
         response = alice_client.get(url, **headers)
         if response.status_code != 200:
             problems[name] = [f"answered {response.status_code}"]
@@ -96,6 +111,8 @@ def test_no_lead_page_shows_a_stored_payload_as_markup(world, alice_client: Clie
 
 
 def test_every_stored_lead_field_is_looked_for_on_some_page():
-    looked_for = {key for _name, _url, _headers, shows in _pages(Lead(pk=1), Contact(pk=1)) for key in shows}
+    looked_for = {
+        key for _name, _url, _headers, shows in _pages(Lead(pk=1), Contact(pk=1), Lead(pk=2)) for key in shows
+    }
 
     assert set(STORED) - looked_for == set()
