@@ -22,6 +22,7 @@ install_error_handlers(api)
 api.add_router("/v1/", "kliento.core.api.router")
 api.add_router("/v1/", "kliento.core.records.fields.api.router")
 api.add_router("/v1/", "kliento.customers.api.router")
+api.add_router("/v1/", "kliento.activities.api.router")
 
 
 def _with_trailing_slashes(urls: tuple[list[Any], str, str]) -> tuple[list[Any], str, str]:

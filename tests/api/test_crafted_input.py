@@ -21,6 +21,7 @@ from kliento.core.records.lists import get_list
 from kliento.core.services import create_api_key
 from kliento.customers import services
 from kliento.customers.models import Company, Contact, CustomerEntity
+from tests.activities.factories import CallFactory
 from tests.customers.factories import CompanyFactory, ContactFactory, CustomFieldFactory, TagFactory
 from tests.factories import MembershipFactory
 
@@ -36,6 +37,8 @@ def _list_endpoints() -> list[tuple[str, str | None]]:
     """(path, sort) for every GET that pages with a cursor; each sort of the lists that take one."""
     document, found = _openapi(), []
     for path, operations in document["paths"].items():
+        if "{" in path:  # a record's own list (a timeline): tested with a record by its app
+            continue
         parameters = {p["name"] for p in operations.get("get", {}).get("parameters", [])}
         if "cursor" not in parameters or "next_cursor" not in json.dumps(
             _answer(document, operations["get"])
@@ -149,6 +152,7 @@ def test_a_cursor_the_endpoint_gave_still_leads_to_the_next_page(admin_api, alic
         TagFactory(organization=alice.organization)
         MembershipFactory(organization=alice.organization)
         create_api_key(name=f"Key {number}", role=Role.VIEWER, member=alice)
+        CallFactory(organization=alice.organization)
     for entity in CustomerEntity.values:
         CustomFieldFactory(
             organization=alice.organization,
