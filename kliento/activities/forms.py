@@ -30,6 +30,7 @@ class MultipleFileField(forms.FileField):
 
 
 class NoteForm(StyledForm, forms.Form):
+    prefix = "note"  # the card holds the call form too, with fields of the same names
     body = forms.CharField(
         label=_("Note"),
         max_length=BODY_MAX,
@@ -58,8 +59,9 @@ def mention_ids(values: list[str]) -> list[int] | None:
 
 
 class CallForm(StyledForm, forms.Form):
+    prefix = "call"
     direction = forms.ChoiceField(
-        label=_("Direction"), choices=Direction.choices, initial=Direction.OUTBOUND, widget=forms.RadioSelect
+        label=_("Direction"), choices=Direction.choices, initial=Direction.OUTBOUND
     )
     outcome = forms.ChoiceField(
         label=_("Outcome"), choices=Call.Outcome.choices, initial=Call.Outcome.ANSWERED

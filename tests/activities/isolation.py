@@ -30,12 +30,12 @@ register(
             Request(
                 "post",
                 lambda a: reverse("activities:note-create", args=["contact", a.subject_id]),
-                {"body": "x"},
+                {"note-body": "x"},
             ),
             Request(
                 "post",
                 lambda a: reverse("activities:call-create", args=["contact", a.subject_id]),
-                {"direction": "inbound", "outcome": "answered"},
+                {"call-direction": "inbound", "call-outcome": "answered"},
             ),
         ),
         api=(Request("get", lambda a: f"/api/v1/timeline/contact/{a.subject_id}"),),

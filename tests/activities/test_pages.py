@@ -61,7 +61,7 @@ def test_a_viewer_sees_the_timeline_without_composers(alice, acme, contact, clie
 def test_a_note_added_from_the_card_replaces_the_panel(alice_client, alice, bob, contact):
     url = reverse("activities:note-create", args=["contact", contact.pk])
 
-    response = alice_client.post(url, {"body": "Call @Bob Brown", "mentions": [bob.user_id]}, **HTMX)
+    response = alice_client.post(url, {"note-body": "Call @Bob Brown", "mentions": [bob.user_id]}, **HTMX)
 
     assert response.status_code == 200
     assert "Call @Bob Brown" in response.content.decode()
@@ -70,7 +70,7 @@ def test_a_note_added_from_the_card_replaces_the_panel(alice_client, alice, bob,
 
 def test_a_note_without_htmx_goes_back_to_the_card(alice_client, contact):
     response = alice_client.post(
-        reverse("activities:note-create", args=["contact", contact.pk]), {"body": "x"}
+        reverse("activities:note-create", args=["contact", contact.pk]), {"note-body": "x"}
     )
 
     assert response.status_code == 302 and response["Location"] == card_url(contact)
@@ -79,7 +79,7 @@ def test_a_note_without_htmx_goes_back_to_the_card(alice_client, contact):
 def test_a_note_mentioning_an_outsider_shows_the_error_and_stores_nothing(alice_client, olga, contact):
     url = reverse("activities:note-create", args=["contact", contact.pk])
 
-    response = alice_client.post(url, {"body": "hi", "mentions": [olga.user_id]}, **HTMX)
+    response = alice_client.post(url, {"note-body": "hi", "mentions": [olga.user_id]}, **HTMX)
 
     assert response.status_code == 400
     assert "Only members of this organization can be mentioned" in response.content.decode()
@@ -92,7 +92,7 @@ def test_an_attachment_over_the_limit_is_refused_on_the_form(alice_client, conta
 
     response = alice_client.post(
         reverse("activities:note-create", args=["contact", contact.pk]),
-        {"body": "x", "attachments": [upload]},
+        {"note-body": "x", "note-attachments": [upload]},
         **HTMX,
     )
 
@@ -104,7 +104,7 @@ def test_an_attachment_over_the_limit_is_refused_on_the_form(alice_client, conta
 def test_a_call_is_logged_from_the_card_with_its_defaults(alice_client, contact):
     response = alice_client.post(
         reverse("activities:call-create", args=["contact", contact.pk]),
-        {"direction": "outbound", "outcome": "answered", "duration_minutes": "2.5"},
+        {"call-direction": "outbound", "call-outcome": "answered", "call-duration_minutes": "2.5"},
         **HTMX,
     )
 
@@ -117,7 +117,7 @@ def test_a_call_is_logged_from_the_card_with_its_defaults(alice_client, contact)
 def test_a_call_with_a_bad_outcome_shows_the_error(alice_client, contact):
     response = alice_client.post(
         reverse("activities:call-create", args=["contact", contact.pk]),
-        {"direction": "outbound", "outcome": "great"},
+        {"call-direction": "outbound", "call-outcome": "great"},
         **HTMX,
     )
 
@@ -130,14 +130,14 @@ def test_a_viewer_cannot_write_on_the_timeline(alice, acme, contact, client):
     viewer = MembershipFactory(organization=acme, user=UserFactory(), role=Role.VIEWER)
     client.force_login(viewer.user)
 
-    response = client.post(reverse("activities:note-create", args=["contact", contact.pk]), {"body": "x"})
+    response = client.post(reverse("activities:note-create", args=["contact", contact.pk]), {"note-body": "x"})
 
     assert response.status_code == 403
     assert Activity.objects.filter(kind="note").exists() is False
 
 
 def test_mention_suggestions_offer_members_matching_the_last_word(alice_client, alice, bob, olga):
-    response = alice_client.get(reverse("activities:mention-options"), {"body": "Please ask @bo"})
+    response = alice_client.get(reverse("activities:mention-options"), {"note-body": "Please ask @bo"})
 
     page = response.content.decode()
     assert f'value="{bob.user_id}"' in page
@@ -146,7 +146,7 @@ def test_mention_suggestions_offer_members_matching_the_last_word(alice_client, 
 
 def test_mention_suggestions_keep_the_chosen_ones_ticked(alice_client, bob):
     page = alice_client.get(
-        reverse("activities:mention-options"), {"body": "thanks", "mentions": [bob.user_id]}
+        reverse("activities:mention-options"), {"note-body": "thanks", "mentions": [bob.user_id]}
     ).content.decode()
 
     assert f'value="{bob.user_id}" id="mention-{bob.user_id}" checked' in page

@@ -77,6 +77,16 @@ def edit_inline(page: Page) -> None:
     settle(page)
 
 
+def open_composers(page: Page) -> None:
+    page.get_by_test_id("call-open").click()
+    page.get_by_test_id("call-save").click()
+    expect(page.get_by_test_id("call-facts").first).to_be_visible(timeout=TIMEOUT)
+    page.get_by_test_id("note-open").click()
+    page.get_by_test_id("note-save").click()  # empty: refused with the error on the field
+    expect(page.get_by_test_id("error-body")).to_be_visible(timeout=TIMEOUT)
+    settle(page)
+
+
 def global_search(page: Page) -> None:
     page.locator("#global-search").press_sequentially("lay")
     expect(page.get_by_test_id("search-hit").first).to_be_visible(timeout=TIMEOUT)
@@ -103,6 +113,7 @@ PAGES: list[tuple[str, str, Callable[[Page], None] | None]] = [
     ("contact-card", "/contacts/{contact}/", None),
     ("contact-card-history", "/contacts/{contact}/", show_history),
     ("contact-card-inline-edit", "/contacts/{contact}/", edit_inline),
+    ("contact-card-timeline-composers", "/contacts/{contact}/", open_composers),
     ("company-card", "/companies/{company}/", None),
     ("company-card-history", "/companies/{company}/", show_history),
     ("contact-new", "/contacts/new/", None),

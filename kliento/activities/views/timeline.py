@@ -117,7 +117,7 @@ def mention_options(request: OrgRequest) -> HttpResponse:
     """Members whose name or email starts with what follows the last @ typed, beside those already
     chosen (kept ticked): the note's autocomplete, without a script of ours."""
     chosen = mention_ids(request.GET.getlist("mentions")) or []
-    typed = _TRAILING_MENTION.search(request.GET.get("body", "")[-200:])
+    typed = _TRAILING_MENTION.search(request.GET.get("note-body", "")[-200:])
     members = Membership.objects.active().select_related("user")
     picked = list(members.filter(user_id__in=chosen).order_by("user__full_name", "id"))
     suggested: list[Membership] = []
