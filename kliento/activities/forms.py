@@ -60,9 +60,7 @@ def mention_ids(values: list[str]) -> list[int] | None:
 
 class CallForm(StyledForm, forms.Form):
     prefix = "call"
-    direction = forms.ChoiceField(
-        label=_("Direction"), choices=Direction.choices, initial=Direction.OUTBOUND
-    )
+    direction = forms.ChoiceField(label=_("Direction"), choices=Direction.choices, initial=Direction.OUTBOUND)
     outcome = forms.ChoiceField(
         label=_("Outcome"), choices=Call.Outcome.choices, initial=Call.Outcome.ANSWERED
     )

@@ -129,8 +129,9 @@ def test_a_call_with_a_bad_outcome_shows_the_error(alice_client, contact):
 def test_a_viewer_cannot_write_on_the_timeline(alice, acme, contact, client):
     viewer = MembershipFactory(organization=acme, user=UserFactory(), role=Role.VIEWER)
     client.force_login(viewer.user)
+    url = reverse("activities:note-create", args=["contact", contact.pk])
 
-    response = client.post(reverse("activities:note-create", args=["contact", contact.pk]), {"note-body": "x"})
+    response = client.post(url, {"note-body": "x"})
 
     assert response.status_code == 403
     assert Activity.objects.filter(kind="note").exists() is False

@@ -27,7 +27,9 @@ def test_a_call_logged_from_a_card_shows_on_its_timeline(page: Page, server_url:
     assert (call.outcome, call.direction, call.activity.subject_id) == ("answered", "outbound", contact.pk)
 
 
-def test_a_note_mentioning_a_colleague_shows_on_the_timeline(page: Page, server_url: str, alice, bob, records):
+def test_a_note_mentioning_a_colleague_shows_on_the_timeline(
+    page: Page, server_url: str, alice, bob, records
+):
     contact = records["contact"]
     signed_in_as_alice(page, server_url)
     page.goto(f"{server_url}/contacts/{contact.pk}/")
@@ -37,5 +39,6 @@ def test_a_note_mentioning_a_colleague_shows_on_the_timeline(page: Page, server_
     page.locator("label[for^=mention-]").first.click(timeout=TIMEOUT)
     page.get_by_test_id("note-save").click()
 
-    expect(page.get_by_test_id("timeline-entries")).to_contain_text("Please prepare the offer", timeout=TIMEOUT)
+    entries = page.get_by_test_id("timeline-entries")
+    expect(entries).to_contain_text("Please prepare the offer", timeout=TIMEOUT)
     assert Mention.objects.get().user_id == bob.user_id
