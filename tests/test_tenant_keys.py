@@ -34,6 +34,12 @@ UNSCOPED_USES = {
     # An API key is looked up by its prefix before its organization is known, then touched.
     ("kliento/core/services.py", "_API_KEY_BY_PREFIX"),
     ("kliento/core/services.py", "authenticate_api_key"),
+    # A telephony webhook names its organization; its settings are read to check the signature
+    # before the organization is active (by that check), always filtered by that organization.
+    ("kliento/activities/telephony_api.py", "_organization"),
+    ("kliento/activities/telephony.py", "settings_of"),
+    # `kliento demo calls` runs outside any request: the numbers of the organization it rings for.
+    ("kliento/activities/demo.py", "play_calls"),
 }
 
 PACKAGE = Path(kliento.__file__).parent

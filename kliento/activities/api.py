@@ -11,10 +11,12 @@ from kliento.activities import selectors, services
 from kliento.activities.models import Activity, Call
 from kliento.activities.schemas import (
     ActivityOut,
+    CallerOut,
     CallIn,
     CallOut,
     CallPageOut,
     CallParams,
+    IdentifyParams,
     NoteIn,
     TimelineEntryOut,
     TimelinePageOut,
@@ -111,6 +113,15 @@ def list_calls(request: OrgRequest, params: Query[CallParams]) -> dict[str, Any]
         calls = calls.filter(agent_id=params.agent_id)
     page = keyset_page(calls, ordering=["-started_at", "-id"], cursor=params.cursor, limit=params.limit)
     return {"items": page.items, "next_cursor": page.next_cursor}
+
+
+@router.get("/calls/identify", response=list[CallerOut], tags=["calls"])
+def identify(request: OrgRequest, params: Query[IdentifyParams]) -> list[Any]:
+    """The contacts with this number, written in any format (national numbers are read in the
+    organization's phone region): one indexed look-up. Several may share a number."""
+    return selectors.identify_caller(
+        params.number, region=request.organization.default_region, member=request.member
+    )
 
 
 @router.get("/calls/{call_id}", response=CallOut, tags=["calls"])

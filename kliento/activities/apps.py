@@ -27,3 +27,49 @@ class ActivitiesConfig(AppConfig):
             context=timeline_views.call_composer,
             order=20,
         )
+
+        from kliento.core.navigation import NavItem, register_nav_item
+        from kliento.core.permissions import Permission
+
+        register_nav_item(NavItem(_("Calls"), "activities:calls", "telephone", area="activities", order=20))
+        register_nav_item(
+            NavItem(
+                _("Telephony"),
+                "activities:telephony-settings",
+                "telephone-inbound",
+                Permission.MANAGE_ORGANIZATION,
+                area="settings",
+                order=60,
+            )
+        )
+
+        from kliento.activities.callers import UnknownCallerAction, register_unknown_caller_action
+
+        register_unknown_caller_action(
+            UnknownCallerAction(
+                key="new-contact",
+                label=_("New contact"),
+                url_name="customers:contact-create",
+                number_parameter="phone",
+                permission=Permission.EDIT_CUSTOMERS,
+                order=20,
+            )
+        )
+
+        from kliento.activities.demo import INTERACTIONS_STEP
+        from kliento.core.records.demo import register_demo_step
+
+        register_demo_step(INTERACTIONS_STEP)
+
+        from kliento.core.commands import Command, register_command
+
+        register_command(
+            Command(
+                key="call-screen",
+                label=_("Call screen"),
+                url_name="activities:calls",
+                icon="telephone",
+                keywords=_("phone calls telephony ringing call centre"),
+                order=40,
+            )
+        )

@@ -10,7 +10,7 @@ from pydantic import Field
 
 from kliento.activities.models import BODY_MAX, Call, Direction
 from kliento.api.pagination import CursorParams
-from kliento.api.schemas import InputSchema, RecordId, omittable
+from kliento.api.schemas import CheckedTextSchema, InputSchema, RecordId, omittable
 
 
 def _one_of(values: list[str]) -> Any:
@@ -137,3 +137,20 @@ class CallParams(CursorParams):
 class CallPageOut(Schema):
     items: list[CallOut]
     next_cursor: str | None
+
+
+class IdentifyParams(CheckedTextSchema):
+    number: str = Field(min_length=1, max_length=40, examples=["030 901820"])
+
+
+class CallerOut(Schema):
+    id: int
+    full_name: str
+    company_id: int | None
+    company_name: str
+    lifecycle_stage: str
+    owner_id: int | None
+
+    @staticmethod
+    def resolve_company_name(contact: Any) -> str:
+        return contact.company.name if contact.company else ""

@@ -60,6 +60,13 @@ register(
     IsolationCase(
         model=Call,
         make=lambda organization: CallFactory(organization=organization),
+        pages=(
+            Request(
+                "post",
+                lambda c: reverse("activities:call-log", args=[c.pk]),
+                {"call-1-outcome": "answered", "call-1-direction": "inbound"},
+            ),
+        ),
         api=(Request("get", lambda c: f"/api/v1/calls/{c.pk}"),),
     )
 )

@@ -166,3 +166,13 @@ def test_another_organizations_record_has_no_timeline_here(alice, olga):
     theirs = ContactFactory(organization=olga.organization)
 
     assert api(alice).get(f"/api/v1/timeline/contact/{theirs.pk}").status_code == 404
+
+
+def test_callers_are_identified_by_number_in_any_format(alice, contact):
+    client = api(alice)
+
+    found = client.get("/api/v1/calls/identify", {"number": "030 901820"}).json()
+    none = client.get("/api/v1/calls/identify", {"number": "+4930111111"}).json()
+
+    assert [(item["id"], item["full_name"]) for item in found] == [(contact.pk, "Ida")]
+    assert none == []

@@ -34,7 +34,7 @@ from kliento.core.records.fields.models import CustomField
 from kliento.core.records.lists import saved_views
 from kliento.customers import services
 from kliento.customers.models import Company, Contact, CustomerEntity
-from tests.activities.factories import AttachmentFactory
+from tests.activities.factories import AttachmentFactory, CallFactory
 
 SCRIPT = "<script>alert(1)</script>"
 ONERROR = "<img src=x onerror=alert(1)>"
@@ -188,6 +188,7 @@ def world(request, alice: Membership, bob: Membership) -> World:
             "description": values["contact.description"],
             "tags": [values["contact.tag"]],
             "emails": [{"email": "ada@example.com", "is_primary": True}],
+            "phones": [{"number": "+4930901820"}],
             "custom_fields": {
                 "text": values["contact.cf_text"],
                 "choice": values["contact.cf_choice"],
@@ -229,6 +230,7 @@ def world(request, alice: Membership, bob: Membership) -> World:
         body=values["call.body"],
         follow_up_note=values["call.follow_up_note"],
     )
+    CallFactory(organization=acme, customer_number="+4930901820", from_number="+4930901820")  # ringing
     view = saved_views.save_view(
         member=bob,
         kind=contact_entity,
@@ -612,6 +614,13 @@ PAGES: list[Page] = [
         post=lambda world: {"note-body": world.value("note.body"), "mentions": ["999999"]},
         htmx=True,
         status=400,
+    ),
+    Page("call screen", fixed("activities:calls"), (*CONTACT_NAME, "company.name", "member.full_name")),
+    Page(
+        "call pop-ups, polled",
+        fixed("activities:calls-ringing"),
+        (*CONTACT_NAME, "company.name", "member.full_name"),
+        htmx=True,
     ),
     Page(
         "mention suggestions",
