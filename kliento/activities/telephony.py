@@ -303,7 +303,10 @@ def _apply(call: Call, event: CallEvent) -> None:
             call.answered_at = call.ended_at - datetime.timedelta(seconds=event.duration_seconds)
         if event.status == Call.Status.COMPLETED and call.answered_at is None:
             call.status = Call.Status.MISSED  # ended without ever being answered
-    if call.ended_at and call.answered_at and call.duration_seconds is None:
+    if call.status == Call.Status.MISSED and call.answered_at is not None:
+        # The news of the answer arrived after the end (deliveries overtake each other).
+        call.status = Call.Status.COMPLETED
+    if call.ended_at and call.answered_at and not call.duration_seconds:
         call.duration_seconds = event.duration_seconds or max(
             0, int((call.ended_at - call.answered_at).total_seconds())
         )

@@ -251,9 +251,10 @@ def test_every_request_body_of_the_api_refuses_unknown_fields():
     document = _openapi()
     bodies = [
         operation["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
-        for operations in document["paths"].values()
+        for path, operations in document["paths"].items()
         for operation in operations.values()
-        if "requestBody" in operation
+        # Webhooks take what a provider sends, fields added by the provider included.
+        if "requestBody" in operation and not path.startswith("/api/v1/telephony/")
     ]
 
     assert bodies

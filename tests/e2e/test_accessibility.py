@@ -128,6 +128,8 @@ PAGES: list[tuple[str, str, Callable[[Page], None] | None]] = [
     ("custom-fields", "/settings/custom-fields/", None),
     ("custom-field-new-invalid", "/settings/custom-fields/0/", submit_empty),
     ("audit-log", "/settings/audit/", None),
+    ("calls", "/calls/", None),
+    ("telephony-settings", "/settings/telephony/", None),
     ("trash", "/trash/", None),
     ("profile", "/accounts/profile/", None),
     ("password-change-invalid", "/accounts/password/", submit_empty),
