@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "kliento.core",
     "kliento.customers",
     "kliento.activities",
+    "kliento.catalog",
     "kliento.api",
     "kliento.web",
     "kliento.demo",

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("kliento.core.urls")),
     path("", include("kliento.customers.urls")),
     path("", include("kliento.activities.urls")),
+    path("", include("kliento.catalog.urls")),
 ]
 
 handler403 = "kliento.web.views.permission_denied"

@@ -5,6 +5,7 @@ for the database, text the database cannot store or that hides what it says, unk
 from __future__ import annotations
 
 import base64
+import datetime
 import json
 from typing import Any
 
@@ -22,6 +23,7 @@ from kliento.core.services import create_api_key
 from kliento.customers import services
 from kliento.customers.models import Company, Contact, CustomerEntity
 from tests.activities.factories import CallFactory
+from tests.catalog.factories import ExchangeRateFactory, PriceListFactory, ProductFactory
 from tests.customers.factories import CompanyFactory, ContactFactory, CustomFieldFactory, TagFactory
 from tests.factories import MembershipFactory
 
@@ -153,6 +155,9 @@ def test_a_cursor_the_endpoint_gave_still_leads_to_the_next_page(admin_api, alic
         MembershipFactory(organization=alice.organization)
         create_api_key(name=f"Key {number}", role=Role.VIEWER, member=alice)
         CallFactory(organization=alice.organization)
+        ProductFactory(organization=alice.organization)
+        PriceListFactory(organization=alice.organization)
+        ExchangeRateFactory(organization=alice.organization, valid_from=datetime.date(2026, 1, 1 + number))
     for entity in CustomerEntity.values:
         CustomFieldFactory(
             organization=alice.organization,

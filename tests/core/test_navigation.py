@@ -24,7 +24,12 @@ from kliento.core.permissions import Permission
 def test_entries_are_grouped_by_area_in_the_areas_order_and_empty_areas_are_left_out(alice):
     groups = nav_groups(nav_items_for(alice))
 
-    assert [group.area.key if group.area else None for group in groups] == [None, "customers", "settings"]
+    assert [group.area.key if group.area else None for group in groups] == [
+        None,
+        "customers",
+        "sales",
+        "settings",
+    ]
     assert [str(item.label) for item in groups[0].items] == ["Home"]
     assert [str(item.label) for item in groups[1].items] == ["Contacts", "Companies"]
 

@@ -133,7 +133,7 @@ class ListTexts:
 
     new: str | Promise = NEW
     all: str | Promise = ALL
-    mine: str | Promise = MINE
+    mine: str | Promise = MINE  # empty for a kind whose records have no owner
     no_match: str | Promise = NO_MATCH
     empty: str | Promise = EMPTY_LIST  # may hold %(command)s, written as `kliento demo`
     count: Callable[[int], str] = _records_count  # "%(count)s contacts"
