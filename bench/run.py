@@ -70,6 +70,8 @@ class Samples:
     name_fragments: list[str] = field(default_factory=list)
     email_fragments: list[str] = field(default_factory=list)
     phone_tails: list[str] = field(default_factory=list)
+    phones: list[str] = field(default_factory=list)  # whole numbers, as a caller's arrives
+    busiest_contact_id: int | None = None  # the demo gives the first contact the longest timeline
 
 
 @dataclass(frozen=True)
@@ -159,6 +161,15 @@ def contact_cards(instance: Instance) -> list[str]:
     return [f"/contacts/{contact_id}/" for contact_id in instance.samples.contact_ids]
 
 
+def caller_lookups(instance: Instance) -> list[str]:
+    return [f"/api/v1/calls/identify?number={quote(number)}" for number in instance.samples.phones]
+
+
+def first_timeline_page(instance: Instance) -> list[str]:
+    contact_id = instance.samples.busiest_contact_id
+    return [f"/api/v1/timeline/contact/{contact_id}?limit=20"] if contact_id else []
+
+
 def searches(kind: str) -> Callable[[Instance], list[str]]:
     def paths(instance: Instance) -> list[str]:
         return [f"/search/?q={quote(query)}" for query in getattr(instance.samples, kind)]
@@ -227,6 +238,9 @@ SCENARIOS: list[Scenario] = [
         session_headers,
         p95_target_ms=50,
     ),
+    # Issue 10: who is calling, and the first page of a long timeline (seed with --interactions).
+    Scenario("caller identification by number", "GET", caller_lookups, api_key_headers, p95_target_ms=5),
+    Scenario("timeline, first page (longest)", "GET", first_timeline_page, api_key_headers, p95_target_ms=50),
     # Last: the server's peak memory is read after it, so it covers every request of the run.
     Scenario("mixed: pages, search, cards, API", "GET", mixed_paths, mixed_headers),
 ]
@@ -499,6 +513,7 @@ COUNTS = {
     "contacts": "SELECT COUNT(*) FROM customers_contact WHERE organization_id = {org}",
     "companies": "SELECT COUNT(*) FROM customers_company WHERE organization_id = {org}",
     "leads": "SELECT COUNT(*) FROM leads_lead WHERE organization_id = {org}",
+    "timeline entries": "SELECT COUNT(*) FROM activities_activity WHERE organization_id = {org}",
 }
 
 
@@ -552,6 +567,8 @@ def sample_data(database_url: str | None, var_dir: Path) -> tuple[dict[str, int]
         name_fragments=[name_fragment(row[1], row[2]) for row in rows],
         email_fragments=[row[3].split("@")[0] for row in rows if row[3]],
         phone_tails=[row[4][-6:] for row in rows if row[4]],
+        phones=[row[4] for row in rows if row[4]],
+        busiest_contact_id=low,
     )
     return data, samples
 

@@ -126,6 +126,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    if args.what == "calls":
+        return cmd_demo_calls(args)
     sizes = {name: getattr(args, name) for name in args.size_names}
     negative = [f"--{name}" for name, value in sizes.items() if value < 0]
     if negative:
@@ -151,6 +153,29 @@ def cmd_demo(args: argparse.Namespace) -> int:
             f" ({len(result.created_users)} created now). To let one in, set a password with"
             " `kliento changepassword EMAIL`."
         )
+    return 0
+
+
+def cmd_demo_calls(args: argparse.Namespace) -> int:
+    """Ring calls into a running instance through its telephony webhook, signed as the provider would."""
+    _setup_django()
+    import random
+
+    from kliento.activities.demo import play_calls
+    from kliento.core.models import Organization
+    from kliento.demo.generate import DEMO_ORGANIZATION
+
+    slug = args.org or DEMO_ORGANIZATION["slug"]
+    organization = Organization.objects.filter(slug=slug).first()
+    if organization is None:
+        print(f"kliento: no organization {slug!r}; run `kliento demo` first", file=sys.stderr)
+        return 2
+    print(f"Ringing {args.calls} calls into {args.url} for {organization.name!r}.")
+    print(f"Sign in and open {args.url}/calls/ to watch them pop up.")
+    for line in play_calls(
+        base_url=args.url, organization=organization, count=args.calls, pause=args.pause, rng=random.Random()
+    ):
+        print(f"  {line}")
     return 0
 
 
@@ -252,7 +277,17 @@ def build_parser() -> argparse.ArgumentParser:
     worker.add_argument("--workers", type=int, default=2)
     worker.set_defaults(handler=cmd_worker)
 
-    demo = commands.add_parser("demo", help="load deterministic demo data")
+    demo = commands.add_parser("demo", help="load deterministic demo data, or ring demo calls")
+    demo.add_argument(
+        "what",
+        nargs="?",
+        choices=["data", "calls"],
+        default="data",
+        help="data (default), or calls: ring calls into a running instance (see --url)",
+    )
+    demo.add_argument("--url", default="http://127.0.0.1:8000", help="calls: the running instance's address")
+    demo.add_argument("--calls", type=int, default=5, help="calls: how many calls to ring (5)")
+    demo.add_argument("--pause", type=float, default=3.0, help="calls: seconds between a call's events (3)")
     demo.add_argument("--org", help="slug of an existing organization to fill (default: the demo one)")
     demo.add_argument("--seed", type=int, default=42)
     demo.add_argument("--users", type=int, default=12, help="how many users (at least one per role)")

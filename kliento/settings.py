@@ -4,6 +4,7 @@ import ipaddress
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 import django_stubs_ext
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "kliento.core",
     "kliento.customers",
+    "kliento.activities",
     "kliento.catalog",
     "kliento.leads",
     "kliento.notifications",
@@ -235,10 +237,44 @@ LANGUAGE_COOKIE_NAME = "kliento_language"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Files attached to timeline entries: local files under var/ by default, an S3-compatible bucket
+# when KLIENTO_ATTACHMENTS_S3_BUCKET is set (needs the `s3` extra, django-storages). Never served
+# from a public URL: a view checks that the reader may see the record, then streams the file.
+if env("KLIENTO_ATTACHMENTS_S3_BUCKET"):
+    STORAGES["attachments"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("KLIENTO_ATTACHMENTS_S3_BUCKET"),
+            "endpoint_url": env("KLIENTO_ATTACHMENTS_S3_ENDPOINT") or None,
+            "region_name": env("KLIENTO_ATTACHMENTS_S3_REGION") or None,
+            "access_key": env("KLIENTO_ATTACHMENTS_S3_ACCESS_KEY") or None,
+            "secret_key": env("KLIENTO_ATTACHMENTS_S3_SECRET_KEY") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    STORAGES["attachments"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(VAR_DIR / "attachments"), "base_url": None},
+    }
+KLIENTO_ATTACHMENTS_STORAGE = "attachments"
+KLIENTO_ATTACHMENT_MAX_BYTES = int(env("KLIENTO_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+KLIENTO_ATTACHMENT_TYPES = [
+    kind.strip()
+    for kind in env(
+        "KLIENTO_ATTACHMENT_TYPES",
+        "application/pdf,image/png,image/jpeg,image/gif,image/webp,text/plain,text/csv,"
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document,"
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,application/zip",
+    ).split(",")
+    if kind.strip()
+]
 # Serve straight from the apps' static folders: `kliento serve` works without collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("kliento.web.urls")),
     path("", include("kliento.core.urls")),
     path("", include("kliento.customers.urls")),
+    path("", include("kliento.activities.urls")),
     path("", include("kliento.catalog.urls")),
     path("", include("kliento.leads.urls")),
     path("", include("kliento.notifications.urls")),

@@ -62,10 +62,12 @@ def _validation_errors(error: NinjaValidationError) -> list[dict[str, Any]]:
     for item in error.errors:
         location = list(item.get("loc", ()))
         if len(location) > 1 and location[0] == "body":
+            # What follows the body argument's name are field names, even one called "body".
             location = location[2:] if len(location) > 2 else location[1:]
-        found.append(
-            {"field": _field_path(location), "message": str(item.get("msg", "")), "code": item.get("type")}
-        )
+            field = ".".join(str(part) for part in location)
+        else:
+            field = _field_path(location)
+        found.append({"field": field, "message": str(item.get("msg", "")), "code": item.get("type")})
     return found
 
 

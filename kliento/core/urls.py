@@ -57,6 +57,7 @@ urlpatterns = [
         name="custom-field-delete",
     ),
     path("records/<str:kind>/<int:record_id>/history/", records.record_history, name="record-history"),
+    path("records/<str:kind>/<int:record_id>/timeline/", records.record_timeline, name="record-timeline"),
     # Global search over every registered kind, and the command palette's answers
     path("search/", search_views.search, name="search"),
     path("search/palette/", search_views.palette, name="palette"),

@@ -22,6 +22,7 @@ from kliento.core.records.lists import get_list
 from kliento.core.services import create_api_key
 from kliento.customers import services
 from kliento.customers.models import Company, Contact, CustomerEntity
+from tests.activities.factories import CallFactory
 from tests.catalog.factories import ExchangeRateFactory, PriceListFactory, ProductFactory
 from tests.customers.factories import CompanyFactory, ContactFactory, CustomFieldFactory, TagFactory
 from tests.factories import MembershipFactory
@@ -41,6 +42,8 @@ def _list_endpoints() -> list[tuple[str, str | None]]:
     """(path, sort) for every GET that pages with a cursor; each sort of the lists that take one."""
     document, found = _openapi(), []
     for path, operations in document["paths"].items():
+        if "{" in path:  # a record's own list (a timeline): tested with a record by its app
+            continue
         parameters = {p["name"] for p in operations.get("get", {}).get("parameters", [])}
         if "cursor" not in parameters or "next_cursor" not in json.dumps(
             _answer(document, operations["get"])
@@ -156,6 +159,7 @@ def test_a_cursor_the_endpoint_gave_still_leads_to_the_next_page(admin_api, alic
         TagFactory(organization=alice.organization)
         MembershipFactory(organization=alice.organization)
         create_api_key(name=f"Key {number}", role=Role.VIEWER, member=alice)
+        CallFactory(organization=alice.organization)
         ProductFactory(organization=alice.organization)
         PriceListFactory(organization=alice.organization)
         ExchangeRateFactory(organization=alice.organization, valid_from=datetime.date(2026, 1, 1 + number))
@@ -260,9 +264,10 @@ def test_every_request_body_of_the_api_refuses_unknown_fields():
     document = _openapi()
     bodies = [
         operation["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
-        for operations in document["paths"].values()
+        for path, operations in document["paths"].items()
         for operation in operations.values()
-        if "requestBody" in operation
+        # Webhooks take what a provider sends, fields added by the provider included.
+        if "requestBody" in operation and not path.startswith("/api/v1/telephony/")
     ]
 
     assert bodies

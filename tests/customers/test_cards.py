@@ -968,8 +968,8 @@ def test_panels_registered_by_other_apps_appear_in_order_and_only_with_their_per
         unregister_card_panel("contact", "test-deals")
         unregister_card_panel("contact", "test-secret")
 
-    assert alice_keys == ["test-deals", "lifecycle", "consent", "test-secret"]
-    assert viewer_keys == ["test-deals", "lifecycle", "consent"]
+    assert alice_keys == ["test-deals", "lifecycle", "consent", "timeline", "test-secret"]
+    assert viewer_keys == ["test-deals", "lifecycle", "consent", "timeline"]
     assert "test-deals" not in [panel.key for panel in card_panels("contact")]
 
 
@@ -1095,9 +1095,9 @@ def test_the_contact_card_issues_a_fixed_number_of_queries(
     url = reverse("customers:contact-detail", args=[big.pk])
     alice_client.get(reverse("web:home"))  # the first page of a session also saves the session
 
-    # The card's own ten, and one for each panel other apps add (leads: "Came from lead"; tasks:
-    # the open tasks).
-    with django_assert_max_num_queries(12):
+    # The card's own ten; one for each panel other apps add (leads: "Came from lead"; tasks: the open
+    # tasks); three for the timeline's (tests/activities pin its own).
+    with django_assert_max_num_queries(15):
         alice_client.get(url)
     assert queries_for(alice_client, url) == queries_for(
         alice_client, reverse("customers:contact-detail", args=[small.pk])
@@ -1118,7 +1118,8 @@ def test_the_company_card_issues_a_fixed_number_of_queries(
     url = reverse("customers:company-detail", args=[big.pk])
     alice_client.get(reverse("web:home"))  # the first page of a session also saves the session
 
-    with django_assert_max_num_queries(10):  # 9, and the Tasks panel's open tasks
+    # Nine; the Tasks panel's open tasks; three for the timeline's (tests/activities pin its own).
+    with django_assert_max_num_queries(13):
         alice_client.get(url)
     assert queries_for(alice_client, url) == queries_for(
         alice_client, reverse("customers:company-detail", args=[small.pk])

@@ -77,6 +77,13 @@ def edit_inline(page: Page) -> None:
     settle(page)
 
 
+def open_composers(page: Page) -> None:
+    page.get_by_test_id("call-open").click()
+    page.get_by_test_id("note-open").click()
+    expect(page.get_by_test_id("note-form")).to_be_visible(timeout=TIMEOUT)
+    settle(page)
+
+
 def global_search(page: Page) -> None:
     page.locator("#global-search").press_sequentially("lay")
     expect(page.get_by_test_id("search-hit").first).to_be_visible(timeout=TIMEOUT)
@@ -103,6 +110,7 @@ PAGES: list[tuple[str, str, Callable[[Page], None] | None]] = [
     ("contact-card", "/contacts/{contact}/", None),
     ("contact-card-history", "/contacts/{contact}/", show_history),
     ("contact-card-inline-edit", "/contacts/{contact}/", edit_inline),
+    ("contact-card-timeline-composers", "/contacts/{contact}/", open_composers),
     ("company-card", "/companies/{company}/", None),
     ("company-card-history", "/companies/{company}/", show_history),
     ("contact-new", "/contacts/new/", None),
@@ -120,6 +128,8 @@ PAGES: list[tuple[str, str, Callable[[Page], None] | None]] = [
     ("custom-fields", "/settings/custom-fields/", None),
     ("custom-field-new-invalid", "/settings/custom-fields/0/", submit_empty),
     ("audit-log", "/settings/audit/", None),
+    ("calls", "/calls/", None),
+    ("telephony-settings", "/settings/telephony/", None),
     ("trash", "/trash/", None),
     ("profile", "/accounts/profile/", None),
     ("password-change-invalid", "/accounts/password/", submit_empty),

@@ -26,6 +26,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from kliento.activities import services as activity_services
 from kliento.core import services as core_services
 from kliento.core.models import Membership, SavedView, Team
 from kliento.core.records.fields import services as field_services
@@ -33,6 +34,7 @@ from kliento.core.records.fields.models import CustomField
 from kliento.core.records.lists import saved_views
 from kliento.customers import services
 from kliento.customers.models import Company, Contact, CustomerEntity
+from tests.activities.factories import AttachmentFactory, CallFactory
 
 SCRIPT = "<script>alert(1)</script>"
 ONERROR = "<img src=x onerror=alert(1)>"
@@ -98,7 +100,12 @@ STORED: dict[str, int] = {
     "trashed_contact.last_name": 150,
     "trashed_company.name": 150,
     "trashed_team.name": 100,
+    "note.body": 10_000,
+    "call.body": 10_000,
+    "call.follow_up_note": 300,
+    "attachment.name": 200,
 }
+TIMELINE = ("note.body", "call.body", "call.follow_up_note", "attachment.name", "member.full_name")
 MARKERS = {name: f"q{index:02d}" for index, name in enumerate(STORED)}
 
 
@@ -181,6 +188,7 @@ def world(request, alice: Membership, bob: Membership) -> World:
             "description": values["contact.description"],
             "tags": [values["contact.tag"]],
             "emails": [{"email": "ada@example.com", "is_primary": True}],
+            "phones": [{"number": "+4930901820"}],
             "custom_fields": {
                 "text": values["contact.cf_text"],
                 "choice": values["contact.cf_choice"],
@@ -210,6 +218,19 @@ def world(request, alice: Membership, bob: Membership) -> World:
     # A change, so that the history shows the stored value as a new value.
     services.update_contact(contact=contact, member=bob, data={"job_title": values["contact.job_title"]})
     contact.refresh_from_db()
+    note = activity_services.add_note(member=bob, kind="contact", record=contact, body=values["note.body"])
+    # Stored as given: an upload's name loses what precedes a slash before it reaches the service.
+    AttachmentFactory(organization=acme, activity=note, name=values["attachment.name"])
+    activity_services.log_call(
+        member=bob,
+        kind="contact",
+        record=contact,
+        direction="inbound",
+        outcome="answered",
+        body=values["call.body"],
+        follow_up_note=values["call.follow_up_note"],
+    )
+    CallFactory(organization=acme, customer_number="+4930901820", from_number="+4930901820")  # ringing
     view = saved_views.save_view(
         member=bob,
         kind=contact_entity,
@@ -360,6 +381,7 @@ PAGES: list[Page] = [
         "contact card",
         contact_url("detail"),
         (
+            *TIMELINE,
             *CONTACT_NAME,
             "contact.job_title",
             "company.name",
@@ -571,6 +593,40 @@ PAGES: list[Page] = [
         "invitation",
         lambda world: reverse("core:invitation-accept", args=[world.invitation_token]),
         ("organization.name",),
+    ),
+    Page(
+        "timeline page",
+        lambda world: reverse("core:record-timeline", args=["contact", world.contact.pk]),
+        TIMELINE,
+        htmx=True,
+    ),
+    Page(
+        "note saved, answering with the timeline",
+        lambda world: reverse("activities:note-create", args=["contact", world.contact.pk]),
+        TIMELINE,
+        post=lambda world: {"note-body": "plain"},
+        htmx=True,
+    ),
+    Page(
+        "note refused, answering with the form",
+        lambda world: reverse("activities:note-create", args=["contact", world.contact.pk]),
+        TIMELINE,
+        post=lambda world: {"note-body": world.value("note.body"), "mentions": ["999999"]},
+        htmx=True,
+        status=400,
+    ),
+    Page("call screen", fixed("activities:calls"), (*CONTACT_NAME, "company.name", "member.full_name")),
+    Page(
+        "call pop-ups, polled",
+        fixed("activities:calls-ringing"),
+        (*CONTACT_NAME, "company.name", "member.full_name"),
+        htmx=True,
+    ),
+    Page(
+        "mention suggestions",
+        lambda world: reverse("activities:mention-options") + "?note-body=@" + MARKERS["member.full_name"],
+        ("member.full_name",),
+        htmx=True,
     ),
     # Last: it moves the company to the trash, and the next page says so.
     Page(

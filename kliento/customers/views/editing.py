@@ -21,7 +21,7 @@ from kliento.core.records.fields.values import definitions_for
 from kliento.core.requests import OrgRequest
 from kliento.core.views import member_required
 from kliento.customers import services
-from kliento.customers.forms import CustomerForm, Rows, apply_rows_action, apply_service_error
+from kliento.customers.forms import CustomerForm, RowEntry, Rows, apply_rows_action, apply_service_error
 from kliento.customers.kinds import COMPANY, CONTACT, CUSTOMER_KINDS, CustomerKind
 from kliento.customers.models import Company, Contact
 from kliento.customers.normalize import example_phone, normalize_email, normalize_phone
@@ -211,7 +211,10 @@ def _contact_form_page(request: OrgRequest, contact: Contact | None) -> HttpResp
         if contact is None and request.GET.get("company", "").isdigit():  # "Add a contact" on a company
             kwargs["initial"] = {"company": int(request.GET["company"])}
         form = CONTACT.form(**kwargs)
-        return _render_contact_form(request, form, _contact_rows(contact, region), contact, heading=heading)
+        rows = _contact_rows(contact, region)
+        if contact is None and request.GET.get("phone"):  # "New contact" for a caller nobody knows
+            rows["phones"] = Rows(kind="phones", entries=[RowEntry(value=request.GET["phone"][:40])])
+        return _render_contact_form(request, form, rows, contact, heading=heading)
     rows = {kind: Rows.from_data(kind, request.POST) for kind in ("emails", "phones")}
     if action := request.POST.get("rows_action", ""):
         # Adding or removing a row is not a save: show the same values again, without errors.
