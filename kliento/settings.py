@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "kliento.core",
     "kliento.customers",
     "kliento.catalog",
+    "kliento.deals",
     "kliento.api",
     "kliento.web",
     "kliento.demo",

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("kliento.core.urls")),
     path("", include("kliento.customers.urls")),
     path("", include("kliento.catalog.urls")),
+    path("", include("kliento.deals.urls")),
 ]
 
 handler403 = "kliento.web.views.permission_denied"

@@ -23,6 +23,7 @@ api.add_router("/v1/", "kliento.core.api.router")
 api.add_router("/v1/", "kliento.core.records.fields.api.router")
 api.add_router("/v1/", "kliento.customers.api.router")
 api.add_router("/v1/", "kliento.catalog.api.router")
+api.add_router("/v1/", "kliento.deals.api.router")
 
 
 def _with_trailing_slashes(urls: tuple[list[Any], str, str]) -> tuple[list[Any], str, str]:

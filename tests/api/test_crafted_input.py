@@ -24,6 +24,7 @@ from kliento.customers import services
 from kliento.customers.models import Company, Contact, CustomerEntity
 from tests.catalog.factories import ExchangeRateFactory, PriceListFactory, ProductFactory
 from tests.customers.factories import CompanyFactory, ContactFactory, CustomFieldFactory, TagFactory
+from tests.deals.factories import DealFactory
 from tests.factories import MembershipFactory
 
 PROBLEM = "application/problem+json"
@@ -154,6 +155,7 @@ def test_a_cursor_the_endpoint_gave_still_leads_to_the_next_page(admin_api, alic
         ProductFactory(organization=alice.organization)
         PriceListFactory(organization=alice.organization)
         ExchangeRateFactory(organization=alice.organization, valid_from=datetime.date(2026, 1, 1 + number))
+        DealFactory(organization=alice.organization)
     for entity in CustomerEntity.values:
         CustomFieldFactory(
             organization=alice.organization,

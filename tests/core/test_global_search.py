@@ -204,6 +204,7 @@ def test_the_palette_runs_a_fixed_number_of_queries(alice_client, alice, rows, d
     url = reverse("core:palette")
     alice_client.get(url)  # the first request of a session stores the chosen organization
 
-    # User and membership; contacts by name prefix and by fragment; companies the same way; products.
-    with django_assert_num_queries(7):
+    # User and membership; contacts by name prefix and by fragment; companies the same way; products;
+    # deals.
+    with django_assert_num_queries(8):
         alice_client.get(url, {"q": "thornton"}, headers={"HX-Request": "true"})
