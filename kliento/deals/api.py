@@ -16,7 +16,6 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 
 from kliento.api.concurrency import if_match, set_etag
-from kliento.catalog.money import base_currency
 from kliento.core.models import MAX_ID
 from kliento.core.pagination import keyset_page
 from kliento.core.requests import OrgRequest
@@ -163,7 +162,7 @@ def board(request: OrgRequest, pipeline_id: int, params: Query[BoardParams]) -> 
     columns = selectors.board(request.member, pipeline, board_filter, per_column=params.per_column)
     return {
         "pipeline_id": pipeline.pk,
-        "base_currency": base_currency(),
+        "base_currency": request.organization.base_currency,
         "columns": [
             {
                 "stage": column.stage,

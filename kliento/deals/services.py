@@ -348,9 +348,9 @@ def _clean_lines(lines: Any, currency: str) -> list[dict[str, Any]]:
     return cleaned
 
 
-def _convert(deal: Deal, on_date: datetime.date) -> None:
+def _convert(deal: Deal, on_date: datetime.date, base: str) -> None:
     """The base amount and the rate used, stored beside the amount: never summed across currencies."""
-    converted = to_base(deal.amount, deal.currency, on_date)
+    converted = to_base(deal.amount, deal.currency, on_date, base=base)
     deal.rate = converted.rate
     deal.amount_base = converted.amount_base
 
@@ -438,7 +438,7 @@ def create_deal(*, member: Membership, data: Mapping[str, Any]) -> Deal:
         deal.closed_on = timezone.localdate()
     Stage.objects.select_for_update().filter(pk=stage.pk).first()  # placed after parallel moves into it
     deal.position = _top_position(stage.pk)
-    _convert(deal, timezone.localdate())
+    _convert(deal, timezone.localdate(), member.organization.base_currency)
     related: dict[str, Any] = {"tags": sorted(tag.name for tag in tags)}
     if lines:
         related["lines"] = [
@@ -512,7 +512,7 @@ def update_deal(
             "deal", data["custom_fields"] or {}, current=deal.custom_fields, record_id=deal.pk
         )
     if deal.amount != Decimal(before["amount"]) or deal.currency != before["currency"]:
-        _convert(deal, timezone.localdate())
+        _convert(deal, timezone.localdate(), member.organization.base_currency)
     if "tags" in data:
         changes.update(record_tags.set_tags(deal, data["tags"] or [], actor=member.user))
     changes.update(save_changed_fields(deal, before, actor=member.user, touch=bool(changes)))

@@ -13,7 +13,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from kliento.catalog.money import base_currency
 from kliento.catalog.templatetags.money import money_short
 from kliento.core.audit import record_version
 from kliento.core.errors import DomainError
@@ -70,7 +69,7 @@ def board(request: OrgRequest, pipeline_id: int) -> HttpResponse:
         "pipeline": pipeline,
         "pipelines": Pipeline.objects.order_by("position", "id"),
         "columns": columns,
-        "base_currency": base_currency(),
+        "base_currency": request.organization.base_currency,
         "lost_reasons": list(selectors.lost_reasons()),
         "owners": owner_choices()[1:],
         "teams": Team.objects.order_by("name"),
@@ -102,7 +101,7 @@ def board_more(request: OrgRequest, pipeline_id: int, stage_id: int) -> HttpResp
         "has_more": has_more,
         "stages": selectors.stages_of(pipeline),
         "lost_reasons": list(selectors.lost_reasons()),
-        "base_currency": base_currency(),
+        "base_currency": request.organization.base_currency,
         "filter_query": _query(chosen),
         "can_edit": request.member.can(Permission.EDIT_SALES),
     }
@@ -116,7 +115,7 @@ def _wants_json(request: OrgRequest) -> bool:
 def _totals(request: OrgRequest, pipeline: Pipeline) -> dict[str, Any]:
     board_filter_, _chosen = board_filter(request)
     totals = selectors.column_totals(selectors.board_deals(request.member, pipeline, board_filter_))
-    currency = base_currency()
+    currency = request.organization.base_currency
     empty = (0, Decimal(0))
     return {
         str(stage.pk): {

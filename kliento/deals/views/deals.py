@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kliento.catalog.money import base_currency
 from kliento.core.errors import DomainError, StaleRecord
 from kliento.core.forms import expected_version, show_conflict
 from kliento.core.models import MAX_ID
@@ -86,7 +85,7 @@ def _save(request: OrgRequest, deal: Deal | None) -> HttpResponse:
     if deal is None:
         stage_id = _id(request.GET.get("stage"))
         initial = {
-            "currency": base_currency(),
+            "currency": request.organization.base_currency,
             "owner": member.user_id,
             "company": company_id,
             "contact": contact_id,
@@ -175,7 +174,7 @@ def card_header(request: OrgRequest, deal: Deal) -> dict[str, Any]:
         "stage": next((stage for stage in stages if stage.pk == deal.stage_id), None),
         "stages": stages,
         "pipeline": deal.pipeline,
-        "base_currency": base_currency(),
+        "base_currency": request.organization.base_currency,
         "tags": record_tags.tag_names(deal),
         "lost_reasons": list(selectors.lost_reasons()),
         "can_edit": request.member.can(Permission.EDIT_SALES),
@@ -223,7 +222,7 @@ def customer_deals_panel(link: str) -> Any:
         return {
             "deals": deals,
             "totals": totals,
-            "base_currency": base_currency(),
+            "base_currency": request.organization.base_currency,
             "new_deal_query": f"?{link}={customer.pk}",
             "list_query": "",
             "can_edit": request.member.can(Permission.EDIT_SALES),
