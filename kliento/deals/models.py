@@ -116,12 +116,14 @@ class DealQuerySet(TenantQuerySet[M]):
 DealManager = TenantManager.from_queryset(DealQuerySet)
 
 
+# References between deals and their settings RESTRICT rather than PROTECT: a stage or product in
+# use cannot be deleted on its own, but an organization deleted as a whole takes them all.
 class Deal(TenantModel, SoftDeleteModel):
     title = models.CharField(_("title"), max_length=TITLE_MAX)
     pipeline = models.ForeignKey(
-        Pipeline, on_delete=models.PROTECT, related_name="deals", verbose_name=_("pipeline")
+        Pipeline, on_delete=models.RESTRICT, related_name="deals", verbose_name=_("pipeline")
     )
-    stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="deals", verbose_name=_("stage"))
+    stage = models.ForeignKey(Stage, on_delete=models.RESTRICT, related_name="deals", verbose_name=_("stage"))
     position = models.BigIntegerField(_("position"), default=0)
     status = models.CharField(_("status"), max_length=4, choices=StageKind, default=StageKind.OPEN)
     amount = models.DecimalField(
@@ -156,7 +158,7 @@ class Deal(TenantModel, SoftDeleteModel):
     )
     lost_reason = models.ForeignKey(
         LostReason,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="+",
@@ -219,7 +221,7 @@ class DealLine(TenantModel):
 
     deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="lines")
     product = models.ForeignKey(
-        "catalog.Product", on_delete=models.PROTECT, related_name="+", verbose_name=_("product")
+        "catalog.Product", on_delete=models.RESTRICT, related_name="+", verbose_name=_("product")
     )
     position = models.PositiveIntegerField(default=0)
     quantity = models.DecimalField(_("quantity"), max_digits=14, decimal_places=3)
@@ -246,8 +248,8 @@ class StageChange(TenantModel):
     """A deal entering a stage: when (created_at) and by whom (created_by); the first has no from_stage."""
 
     deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="stage_changes")
-    from_stage = models.ForeignKey(Stage, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    to_stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="+")
+    from_stage = models.ForeignKey(Stage, on_delete=models.RESTRICT, null=True, blank=True, related_name="+")
+    to_stage = models.ForeignKey(Stage, on_delete=models.RESTRICT, related_name="+")
 
     class Meta:
         verbose_name = _("stage change")

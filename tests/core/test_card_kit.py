@@ -149,7 +149,8 @@ def test_a_kind_without_a_card_page_of_its_own_gets_cores_frame(alice_client, al
     page = response.content.decode()
     assert "Nordwind" in page
     assert reverse("core:record-history", args=["company", company.pk]) in page
-    assert [panel.key for panel in response.context["panels"]["main"]] == ["contacts", "lifecycle"]
+    # The deals panel is kliento/deals' registration.
+    assert [panel.key for panel in response.context["panels"]["main"]] == ["contacts", "lifecycle", "deals"]
 
 
 def test_cores_frame_offers_no_action_the_kind_did_not_declare(alice_client, alice, frame_only):

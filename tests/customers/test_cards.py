@@ -968,8 +968,9 @@ def test_panels_registered_by_other_apps_appear_in_order_and_only_with_their_per
         unregister_card_panel("contact", "test-deals")
         unregister_card_panel("contact", "test-secret")
 
-    assert alice_keys == ["test-deals", "lifecycle", "consent", "test-secret"]
-    assert viewer_keys == ["test-deals", "lifecycle", "consent"]
+    # "deals" is kliento/deals' own panel (order 40).
+    assert alice_keys == ["test-deals", "lifecycle", "consent", "deals", "test-secret"]
+    assert viewer_keys == ["test-deals", "lifecycle", "consent", "deals"]
     assert "test-deals" not in [panel.key for panel in card_panels("contact")]
 
 

@@ -91,7 +91,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='deal',
             name='lost_reason',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='deals.lostreason', verbose_name='lost reason'),
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.RESTRICT, related_name='+', to='deals.lostreason', verbose_name='lost reason'),
         ),
         migrations.CreateModel(
             name='Pipeline',
@@ -114,7 +114,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='deal',
             name='pipeline',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='deals', to='deals.pipeline', verbose_name='pipeline'),
+            field=models.ForeignKey(on_delete=django.db.models.deletion.RESTRICT, related_name='deals', to='deals.pipeline', verbose_name='pipeline'),
         ),
         migrations.CreateModel(
             name='Stage',
@@ -140,7 +140,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='deal',
             name='stage',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='deals', to='deals.stage', verbose_name='stage'),
+            field=models.ForeignKey(on_delete=django.db.models.deletion.RESTRICT, related_name='deals', to='deals.stage', verbose_name='stage'),
         ),
         migrations.CreateModel(
             name='StageChange',
@@ -150,9 +150,9 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('deal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='stage_changes', to='deals.deal')),
-                ('from_stage', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='deals.stage')),
+                ('from_stage', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.RESTRICT, related_name='+', to='deals.stage')),
                 ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='core.organization')),
-                ('to_stage', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='deals.stage')),
+                ('to_stage', models.ForeignKey(on_delete=django.db.models.deletion.RESTRICT, related_name='+', to='deals.stage')),
                 ('updated_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
@@ -174,7 +174,7 @@ class Migration(migrations.Migration):
                 ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('deal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='deals.deal')),
                 ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='core.organization')),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.product', verbose_name='product')),
+                ('product', models.ForeignKey(on_delete=django.db.models.deletion.RESTRICT, related_name='+', to='catalog.product', verbose_name='product')),
                 ('updated_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
