@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "kliento.customers",
     "kliento.catalog",
     "kliento.deals",
+    "kliento.leads",
     "kliento.api",
     "kliento.web",
     "kliento.demo",

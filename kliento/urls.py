@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("kliento.customers.urls")),
     path("", include("kliento.catalog.urls")),
     path("", include("kliento.deals.urls")),
+    path("", include("kliento.leads.urls")),
 ]
 
 handler403 = "kliento.web.views.permission_denied"

@@ -76,3 +76,17 @@ def olga_client(olga) -> Client:
     client = Client()
     client.force_login(olga.user)
     return client
+
+
+@pytest.fixture
+def only_customers_searched():
+    """Global search asks only the contacts' and companies' providers: a query budget that is the
+    customers' own, whatever other kinds the installed apps make searchable."""
+    from kliento.core.records import search
+
+    kept = dict(search._providers)
+    search._providers.clear()
+    search._providers.update({key: kept[key] for key in ("contact", "company")})
+    yield
+    search._providers.clear()
+    search._providers.update(kept)

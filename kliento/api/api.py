@@ -21,9 +21,11 @@ install_error_handlers(api)
 
 api.add_router("/v1/", "kliento.core.api.router")
 api.add_router("/v1/", "kliento.core.records.fields.api.router")
+api.add_router("/v1/", "kliento.core.records.search_api.router")
 api.add_router("/v1/", "kliento.customers.api.router")
 api.add_router("/v1/", "kliento.catalog.api.router")
 api.add_router("/v1/", "kliento.deals.api.router")
+api.add_router("/v1/", "kliento.leads.api.router")
 
 
 def _with_trailing_slashes(urls: tuple[list[Any], str, str]) -> tuple[list[Any], str, str]:

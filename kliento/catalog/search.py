@@ -26,6 +26,7 @@ def search_products(member: Membership, query: str, limit: int) -> list[SearchRe
                 badge="" if product.is_active else _("Inactive"),
                 badge_class="text-bg-light border",
                 score=1.0 if exact else 0.6,
+                record_id=product.pk,
             )
         )
     return results

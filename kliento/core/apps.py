@@ -43,12 +43,18 @@ class CoreConfig(AppConfig):
             ),
             (_("Members"), "core:members", "people", Permission.VIEW_MEMBERS),
             (_("Teams"), "core:teams", "diagram-3", Permission.VIEW_MEMBERS),
+            (
+                _("Custom fields"),
+                "core:custom-field-list",
+                "input-cursor-text",
+                Permission.MANAGE_ORGANIZATION,
+            ),
             (_("API keys"), "core:api-keys", "key", Permission.MANAGE_API_KEYS),
             (_("Audit history"), "core:audit-log", "clock-history", Permission.VIEW_AUDIT),
             (_("Trash"), "core:trash", "trash3", Permission.RESTORE_TRASH),
         ]
         for order, (label, url_name, icon, permission) in zip(
-            (10, 20, 30, 50, 60, 90), settings_pages, strict=True
+            (10, 20, 30, 40, 50, 60, 90), settings_pages, strict=True
         ):
             register_nav_item(NavItem(label, url_name, icon, permission, area="settings", order=order))
         register_command(

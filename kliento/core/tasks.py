@@ -8,6 +8,7 @@ from django.utils import translation
 
 from kliento.core.jobs import organization_task
 from kliento.core.models import Invitation
+from kliento.core.records.fields.tasks import reindex_custom_field  # noqa: F401  # the worker finds jobs here
 from kliento.core.services import invitation_token
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime
 import ipaddress
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -48,7 +49,30 @@ class Rule:
         return min(self.first_delay * factor, self.max_delay)
 
 
+# Scopes other apps throttle with their own rules (a public form's submissions per client address),
+# stored by name beside core's scopes.
+_app_rules: dict[str, Callable[[], Rule]] = {}
+
+
+def register_scope(scope: str, rule: Callable[[], Rule]) -> None:
+    """Throttle another kind of request with this rule (read again at each attempt, so it may
+    come from settings); its attempts are counted with `allow`."""
+    if scope in Scope.values or len(scope) > 20:  # Throttle.scope holds 20 characters
+        raise ValueError(f"Choose another throttling scope than {scope!r}.")
+    _app_rules[scope] = rule
+
+
+def allow(scope: str, *, client: str, key: str = "") -> bool:
+    """Count one attempt of a registered scope from this client (under `key`, if the limit is per
+    form or per account); False if it must wait instead."""
+    if scope not in _app_rules:
+        raise LookupError(f"The throttling scope {scope!r} is not registered.")
+    return _take([Key(scope, email=key[:254], client=client[:45])])
+
+
 def _rule(scope: str) -> Rule:
+    if scope in _app_rules:
+        return _app_rules[scope]()
     seconds = datetime.timedelta(seconds=1)
     if scope in (Scope.SIGN_IN, Scope.SIGN_IN_CLIENT):
         return Rule(
@@ -112,7 +136,7 @@ def _take(keys: list[Key]) -> bool:
 
 def _forget_stale(now: datetime.datetime) -> None:
     """Keep the table small: keys nobody has tried for longer than any rule remembers are gone."""
-    longest = max(_rule(scope).forget_after for scope in Scope.values)
+    longest = max(_rule(scope).forget_after for scope in [*Scope.values, *_app_rules])
     Throttle.objects.filter(
         Q(blocked_until=None) | Q(blocked_until__lt=now), last_attempt_at__lt=now - longest
     ).delete()

@@ -4,6 +4,7 @@ from django.urls import path
 from kliento.core import views
 from kliento.core.records import search_views
 from kliento.core.records import views as records
+from kliento.core.records.fields import views as custom_fields
 from kliento.core.records.lists import views as lists
 
 app_name = "core"
@@ -47,6 +48,14 @@ urlpatterns = [
     path("settings/audit/", views.audit_log, name="audit-log"),
     # Any kind's card and its History tab (kinds may give their cards URLs of their own too)
     path("records/<str:kind>/<int:record_id>/", records.record_card, name="record-card"),
+    # Custom fields of every kind (core/records/fields)
+    path("settings/custom-fields/", custom_fields.custom_field_list, name="custom-field-list"),
+    path("settings/custom-fields/<int:field_id>/", custom_fields.custom_field_edit, name="custom-field-edit"),
+    path(
+        "settings/custom-fields/<int:field_id>/delete/",
+        custom_fields.custom_field_delete,
+        name="custom-field-delete",
+    ),
     path("records/<str:kind>/<int:record_id>/history/", records.record_history, name="record-history"),
     # Global search over every registered kind, and the command palette's answers
     path("search/", search_views.search, name="search"),

@@ -33,8 +33,6 @@ from kliento.customers.schemas import (
     ConsentOut,
     ListCount,
     ListParams,
-    SearchHitOut,
-    SearchParams,
     TagIn,
     TagOut,
     TagPage,
@@ -42,7 +40,6 @@ from kliento.customers.schemas import (
     TransitionIn,
     TransitionOut,
 )
-from kliento.customers.search import SearchHit, search_customers
 
 router = Router(tags=["customers"])
 
@@ -260,14 +257,3 @@ def create_tag(request: OrgRequest, payload: TagIn) -> Status[Tag]:
 def delete_tag(request: OrgRequest, tag_id: int) -> Status[None]:
     services.delete_tag(member=request.member, tag=get_object_or_404(Tag.objects, pk=tag_id))
     return Status(204, None)
-
-
-# Search
-
-
-@router.get("/search", response=list[SearchHitOut], tags=["search"])
-def search(request: OrgRequest, params: Query[SearchParams]) -> list[SearchHit]:
-    """Contacts and companies by a fragment of a name, an email or a phone number, best first."""
-    if not params.q.strip():
-        return []
-    return search_customers(params.q, member=request.member, limit=params.limit)

@@ -76,16 +76,6 @@ class CustomersConfig(AppConfig):
                 phone_slot=30,
             )
         )
-        register_nav_item(
-            NavItem(
-                _("Custom fields"),
-                "customers:custom-field-list",
-                "input-cursor-text",
-                Permission.MANAGE_ORGANIZATION,
-                area="settings",
-                order=40,
-            )
-        )
 
         from kliento.core.commands import Command, register_command
 

@@ -8,6 +8,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from kliento.core.countries import country_choices
 from kliento.core.permissions import Permission
 from kliento.core.records.lists import (
     BulkAction,
@@ -55,7 +56,7 @@ def _shared_columns() -> dict[str, ListColumn]:
             columns.tags(),
             columns.choice("source", _("Source"), "source", lambda: Source.choices),
             columns.text("city", _("City")),
-            columns.text("country", _("Country")),
+            columns.choice("country", _("Country"), "country", country_choices),
             columns.moment("created", _("Created"), "created_at"),
             columns.moment("updated", _("Changed"), "updated_at"),
         )

@@ -25,7 +25,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from kliento.api.pagination import CursorParams
-from kliento.api.schemas import CheckedTextSchema, InputSchema, RecordId, omittable
+from kliento.api.schemas import InputSchema, RecordId, omittable
 from kliento.core.models import LANGUAGE_CHOICES
 from kliento.customers import selectors, services
 from kliento.customers.models import (
@@ -40,7 +40,6 @@ from kliento.customers.models import (
     LifecycleStage,
     Source,
 )
-from kliento.customers.search import MAX_LIMIT as SEARCH_MAX_LIMIT
 from kliento.customers.search import MAX_QUERY_LENGTH
 
 
@@ -238,11 +237,6 @@ class TagParams(CursorParams):
     q: str = Field("", max_length=60, description="Names starting with this")
 
 
-class SearchParams(CheckedTextSchema):
-    q: str = Field("", max_length=MAX_QUERY_LENGTH)
-    limit: int = Field(10, ge=1, le=SEARCH_MAX_LIMIT)
-
-
 # Output
 
 
@@ -423,13 +417,3 @@ class TagOut(Schema):
 class TagPage(Schema):
     items: list[TagOut]
     next_cursor: str | None
-
-
-class SearchHitOut(Schema):
-    kind: Literal["contact", "company"]
-    id: int
-    title: str
-    subtitle: str
-    stage: str
-    score: float
-    url: str = Field(..., description="Path of the card page")

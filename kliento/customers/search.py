@@ -205,6 +205,7 @@ def provider(kind: str) -> Callable[[Membership, str, int], list[SearchResult]]:
                 badge=hit.stage_label,
                 badge_class=f"stage-badge stage-{hit.stage}" if hit.stage_label else "",
                 score=hit.score,
+                record_id=hit.id,
             )
             for hit in search_customers(query, member=member, limit=limit, kinds=(kind,))
         ]

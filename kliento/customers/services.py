@@ -588,6 +588,9 @@ def set_consent(
     consent.updated_by = member.user
     consent.full_clean(exclude=["contact"])
     consent.save()
+    # The contact's representation holds its consents: its version (the API's ETag) must move.
+    contact.updated_by = member.user
+    contact.save(update_fields=["updated_by", "updated_at"])
     record_change(
         contact,
         action=AuditEntry.Action.UPDATE,

@@ -3,7 +3,7 @@ from django.urls import URLPattern, path
 from kliento.core.records import views as records
 from kliento.core.records.lists.views import list_urls, saved_view_delete, saved_view_save
 from kliento.customers.kinds import CUSTOMER_KINDS, CustomerKind
-from kliento.customers.views import cards, editing, settings
+from kliento.customers.views import cards, editing
 
 app_name = "customers"
 
@@ -34,12 +34,4 @@ urlpatterns = [
     *(pattern for kind in CUSTOMER_KINDS.values() for pattern in _card_urls(kind)),
     path("contacts/<int:contact_id>/consent/", cards.contact_consent, name="contact-consent"),
     path("contacts/duplicates/", editing.contact_duplicates, name="contact-duplicates"),
-    # Custom fields and tags (views/settings.py)
-    path("settings/custom-fields/", settings.custom_field_list, name="custom-field-list"),
-    path("settings/custom-fields/<int:field_id>/", settings.custom_field_edit, name="custom-field-edit"),
-    path(
-        "settings/custom-fields/<int:field_id>/delete/",
-        settings.custom_field_delete,
-        name="custom-field-delete",
-    ),
 ]

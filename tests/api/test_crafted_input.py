@@ -26,9 +26,11 @@ from tests.catalog.factories import ExchangeRateFactory, PriceListFactory, Produ
 from tests.customers.factories import CompanyFactory, ContactFactory, CustomFieldFactory, TagFactory
 from tests.deals.factories import DealFactory
 from tests.factories import MembershipFactory
+from tests.leads.factories import LeadFactory
 
 PROBLEM = "application/problem+json"
 TOO_LARGE = 2**63
+LIST_KINDS = (*CustomerEntity.values, "lead")  # the kinds whose API lists take custom-field sorts
 
 
 def _openapi() -> dict[str, Any]:
@@ -90,7 +92,7 @@ TAMPERED = {
 @pytest.fixture
 def lists_with_rows(alice):
     """A row in every list, and the custom fields the custom sorts use."""
-    for entity in CustomerEntity.values:
+    for entity in LIST_KINDS:
         CustomFieldFactory(
             organization=alice.organization,
             entity=entity,
@@ -100,6 +102,7 @@ def lists_with_rows(alice):
         CustomFieldFactory(organization=alice.organization, entity=entity, key="plan")
     ContactFactory(organization=alice.organization, custom_fields={"size": 1, "plan": "a"})
     CompanyFactory(organization=alice.organization, custom_fields={"size": 1, "plan": "a"})
+    LeadFactory(organization=alice.organization, custom_fields={"size": 1, "plan": "a"})
     TagFactory(organization=alice.organization)
 
 
@@ -149,6 +152,7 @@ def test_a_cursor_the_endpoint_gave_still_leads_to_the_next_page(admin_api, alic
     for number in range(3):
         ContactFactory(organization=alice.organization, custom_fields={"size": number, "plan": f"p{number}"})
         CompanyFactory(organization=alice.organization, custom_fields={"size": number, "plan": f"p{number}"})
+        LeadFactory(organization=alice.organization, custom_fields={"size": number, "plan": f"p{number}"})
         TagFactory(organization=alice.organization)
         MembershipFactory(organization=alice.organization)
         create_api_key(name=f"Key {number}", role=Role.VIEWER, member=alice)
@@ -156,7 +160,7 @@ def test_a_cursor_the_endpoint_gave_still_leads_to_the_next_page(admin_api, alic
         PriceListFactory(organization=alice.organization)
         ExchangeRateFactory(organization=alice.organization, valid_from=datetime.date(2026, 1, 1 + number))
         DealFactory(organization=alice.organization)
-    for entity in CustomerEntity.values:
+    for entity in LIST_KINDS:
         CustomFieldFactory(
             organization=alice.organization,
             entity=entity,

@@ -625,6 +625,15 @@ def test_giving_consent_records_when_and_how(api, alice):
     assert (consent.channel, consent.status, consent.method) == ("sms", "granted", "written")
 
 
+def test_a_consent_change_changes_the_contacts_etag(api, alice):
+    contact = ada(alice)
+    before = api.get(f"/api/v1/contacts/{contact.pk}")["ETag"]
+
+    send(api, "put", f"/api/v1/contacts/{contact.pk}/consents/sms", {"granted": True, "method": "written"})
+
+    assert api.get(f"/api/v1/contacts/{contact.pk}")["ETag"] != before
+
+
 def test_withdrawing_consent_replaces_the_earlier_answer(api, alice):
     contact = ada(alice)
     services.set_consent(contact=contact, channel="email", granted=True, method="form", member=alice)
@@ -988,25 +997,59 @@ def test_a_salesperson_cannot_delete_a_tag(bob_client, bob):
 # Search -------------------------------------------------------------------------------------
 
 
+def results(response) -> list[dict]:
+    return [result for group in response.json()["groups"] for result in group["results"]]
+
+
 def test_search_finds_a_contact_by_a_fragment_of_its_name_and_links_to_its_card(api, alice):
     contact = ada(alice, first_name="Anna", last_name="Schmidt")
 
-    hits = api.get("/api/v1/search?q=schmi").json()
+    groups = api.get("/api/v1/search?q=schmi").json()["groups"]
 
-    assert hits[0]["kind"] == "contact"
-    assert (hits[0]["id"], hits[0]["title"], hits[0]["stage"]) == (contact.pk, "Anna Schmidt", "lead")
-    assert hits[0]["url"] == f"/contacts/{contact.pk}/"
-    assert isinstance(hits[0]["score"], float)
+    assert [(group["kind"], group["label"], group["has_more"]) for group in groups] == [
+        ("contact", "Contacts", False)
+    ]
+    hit = groups[0]["results"][0]
+    assert (hit["id"], hit["title"], hit["badge"]) == (contact.pk, "Anna Schmidt", "Lead")
+    assert hit["url"] == f"/contacts/{contact.pk}/"
+    assert isinstance(hit["score"], float)
 
 
 def test_search_finds_a_company_and_links_to_its_card(api, alice):
     company = services.create_company(member=alice, data={"name": "Initech"})
 
-    hits = api.get("/api/v1/search?q=initech").json()
+    hits = results(api.get("/api/v1/search?q=initech"))
 
-    assert [(hit["kind"], hit["id"], hit["url"]) for hit in hits] == [
-        ("company", company.pk, f"/companies/{company.pk}/")
-    ]
+    assert [(hit["id"], hit["url"]) for hit in hits] == [(company.pk, f"/companies/{company.pk}/")]
+
+
+def test_search_groups_results_by_kind_and_says_when_a_kind_has_more(api, alice):
+    for number in range(3):
+        ada(alice, first_name=f"Anna{number}", last_name="Initech")
+    services.create_company(member=alice, data={"name": "Initech"})
+
+    groups = api.get("/api/v1/search?q=initech&limit=2").json()["groups"]
+
+    assert {group["kind"]: (len(group["results"]), group["has_more"]) for group in groups} == {
+        "company": (1, False),
+        "contact": (2, True),
+    }
+    assert groups[0]["kind"] == "company"  # the exact match first
+
+
+def test_search_keeps_to_one_kind_when_asked(api, alice):
+    ada(alice, first_name="Anna", last_name="Initech")
+    services.create_company(member=alice, data={"name": "Initech"})
+
+    groups = api.get("/api/v1/search?q=initech&kind=contact").json()["groups"]
+
+    assert [group["kind"] for group in groups] == ["contact"]
+
+
+def test_search_in_an_unknown_kind_is_a_422_naming_it(api, alice):
+    response = api.get("/api/v1/search?q=initech&kind=spaceship")
+
+    assert (response.status_code, fields(response)) == (422, ["kind"])
 
 
 def test_search_leaves_out_what_the_member_cannot_see(bob_client, alice, bob):
@@ -1014,7 +1057,7 @@ def test_search_leaves_out_what_the_member_cannot_see(bob_client, alice, bob):
     ada(alice, first_name="Anna", last_name="Schmidt")
     mine = ada(alice, first_name="Berta", last_name="Schmidt", owner_id=bob.user_id)
 
-    hits = bob_client.get("/api/v1/search?q=schmidt").json()
+    hits = results(bob_client.get("/api/v1/search?q=schmidt"))
 
     assert [hit["id"] for hit in hits] == [mine.pk]
 
@@ -1022,7 +1065,7 @@ def test_search_leaves_out_what_the_member_cannot_see(bob_client, alice, bob):
 def test_an_empty_search_finds_nothing(api, alice):
     ada(alice)
 
-    assert api.get("/api/v1/search?q=").json() == []
+    assert api.get("/api/v1/search?q=").json() == {"groups": []}
 
 
 @pytest.mark.parametrize("query", ["limit=0", "limit=101", f"q={'x' * 101}"])

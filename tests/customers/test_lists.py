@@ -574,6 +574,16 @@ def test_the_chosen_columns_are_shown_in_the_asked_order_after_the_name(alice_cl
     assert [cell.value for cell in response.context["rows"][0].cells] == ["Ada Lovelace", "London", "38"]
 
 
+def test_the_country_column_names_the_country_in_the_readers_language(alice_client, alice):
+    contact(alice, country="DE")
+
+    english = alice_client.get(CONTACTS, {"columns": "country"})
+    arabic = alice_client.get(CONTACTS, {"columns": "country"}, headers={"Accept-Language": "ar"})
+
+    assert english.context["rows"][0].cells[1].value == "Germany"
+    assert arabic.context["rows"][0].cells[1].value == "ألمانيا"
+
+
 def test_columns_may_also_come_as_repeated_parameters_and_unknown_ones_are_skipped(alice_client, alice):
     contact(alice)
 

@@ -481,6 +481,7 @@ def test_the_top_bar_has_the_search_box(alice_client):
 
 
 @pytest.mark.parametrize("rows", [2, 12])
+@pytest.mark.usefixtures("only_customers_searched")
 def test_the_search_runs_a_fixed_number_of_queries(alice_client, alice, rows, django_assert_num_queries):
     _in_germany(alice.organization)
     company = _company(alice, "Thornton Holdings")
@@ -491,16 +492,14 @@ def test_the_search_runs_a_fixed_number_of_queries(alice_client, alice, rows, dj
     url = reverse("core:search")
     alice_client.get(url)  # the first request of a session stores the chosen organization
 
-    # User and membership; contacts by name prefix and by fragment; companies the same way; products;
-    # deals.
-    with django_assert_num_queries(8):
+    # User and membership; contacts by name prefix and by fragment; companies the same way.
+    with django_assert_num_queries(6):
         alice_client.get(url, {"q": "thornton"}, headers={"HX-Request": "true"})
-    # A full phone number: contacts by the exact number and by its last digits, companies by
-    # fragment; products; deals.
-    with django_assert_num_queries(7):
+    # A full phone number: contacts by the exact number and by its last digits, companies by fragment.
+    with django_assert_num_queries(5):
         alice_client.get(url, {"q": "030 1234501"}, headers={"HX-Request": "true"})
     # The full page adds the organization switcher of the top bar.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(7):
         alice_client.get(url, {"q": "thornton"})
 
 

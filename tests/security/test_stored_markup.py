@@ -548,7 +548,7 @@ PAGES: list[Page] = [
     Page("profile", fixed("core:profile"), SETTINGS_SHELL),
     Page(
         "custom fields",
-        fixed("customers:custom-field-list"),
+        fixed("core:custom-field-list"),
         (
             *CONTACT_FIELD_LABELS,
             "field.contact_text.help_text",
@@ -559,12 +559,12 @@ PAGES: list[Page] = [
     ),
     Page(
         "custom field",
-        lambda world: reverse("customers:custom-field-edit", args=[world.fields["contact_choice"].pk]),
+        lambda world: reverse("core:custom-field-edit", args=[world.fields["contact_choice"].pk]),
         ("field.contact_choice.label", "contact.cf_choice"),
     ),
     Page(
         "custom field deletion",
-        lambda world: reverse("customers:custom-field-delete", args=[world.fields["contact_text"].pk]),
+        lambda world: reverse("core:custom-field-delete", args=[world.fields["contact_text"].pk]),
         ("field.contact_text.label",),
     ),
     Page(

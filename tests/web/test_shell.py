@@ -13,6 +13,7 @@ def test_the_sidebar_lists_the_areas_with_entries_and_marks_the_current_page(ali
 
     assert 'id="nav-area-customers"' in content
     assert 'id="nav-area-settings"' in content
+    assert 'id="nav-area-sales"' in content
     assert 'id="nav-area-reports"' not in content  # no reports entries yet
     assert 'aria-current="page" href="/companies/"' in content
 

@@ -32,7 +32,7 @@ from django.utils.functional import Promise
 
 from kliento.core.parts import Part, PartOnPage, PartRegistry
 from kliento.core.permissions import Permission
-from kliento.core.records.kinds import get_kind
+from kliento.core.records.kinds import get_kind, kind_of_model
 from kliento.core.requests import OrgRequest
 
 COLUMNS = ("main", "side")
@@ -96,3 +96,44 @@ def panels_for(request: OrgRequest, kind: str, record: Any) -> dict[str, list[Pa
         for shown in _panels[kind].shown_to(member, request, record):
             columns[shown.part.column].append(shown)
     return columns
+
+
+# A panel every kind may take -------------------------------------------------------------------
+
+
+def details_panel(request: OrgRequest, record: Any) -> dict[str, Any] | None:
+    """A record's custom field values (in the organization's order, empty ones as a dash) and its
+    tags; left out when its kind has neither. Two queries at most, however many fields."""
+    from kliento.core.records.fields.values import definitions_for, display_value, has_custom_fields
+    from kliento.core.records.tags import tag_names
+
+    kind = kind_of_model(type(record))
+    fields = []
+    if has_custom_fields(kind):
+        values = getattr(record, kind.custom_fields_column) or {}
+        fields = [
+            (
+                definition.label,
+                display_value(definition, values[definition.key]) if definition.key in values else "",
+            )
+            for definition in definitions_for(kind.key)
+        ]
+    tags = tag_names(record) if kind.tag_link is not None else []
+    if not fields and kind.tag_link is None:
+        return None
+    return {"detail_fields": fields, "detail_tags": tags}
+
+
+def register_details_panel(kind: str, *, order: int = 50, column: str = "side") -> None:
+    """Give a kind's cards the kit's "Details" panel: its custom fields and tags."""
+    from django.utils.translation import gettext_lazy as _
+
+    register_card_panel(
+        kind,
+        key="details",
+        title=_("Details"),
+        template="core/_panel_details.html",
+        context=details_panel,
+        order=order,
+        column=column,
+    )

@@ -29,6 +29,7 @@ from kliento.core.models import Membership
 from kliento.core.records.kinds import RecordKind, UnknownKind, all_kinds
 
 MAX_QUERY_LENGTH = 100
+MAX_LIMIT = 100  # results of one kind in one answer
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class SearchResult:
     badge: str | Promise = ""  # a short state (a lifecycle stage, a deal's status)
     badge_class: str = ""  # CSS classes colouring the badge as the kind's own pages do
     score: float = 0.0
+    record_id: int | None = None  # what the API answers as the result's id
 
 
 Provider = Callable[[Membership, str, int], list[SearchResult]]

@@ -46,6 +46,9 @@ class CustomField(TenantModel):
     is_unique = models.BooleanField(_("unique"), default=False)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     help_text = models.CharField(_("help text"), max_length=200, blank=True)
+    # False while a job indexes the values its key holds (after it is added, or its key or type
+    # changes): until then lists refuse to filter by it rather than answer from half an index.
+    index_ready = models.BooleanField(default=True, editable=False)
 
     class Meta:
         verbose_name = _("custom field")

@@ -16,7 +16,6 @@ from kliento.core.records.fields.models import CustomField
 from kliento.core.records.fields.types import UnknownFieldType, get_field_type
 from kliento.core.records.fields.values import (
     has_custom_fields,
-    rebuild_custom_values,
     rebuild_unique_values,
 )
 from kliento.core.records.kinds import UnknownKind, get_kind
@@ -85,10 +84,22 @@ def save_custom_field(
         definition.save()
         record_change(definition, action=AuditEntry.Action.UPDATE, actor=member.user)
     if (definition.key, definition.field_type) != indexed_as:
-        rebuild_custom_values(definition)
+        schedule_reindex(definition)
     if (definition.is_unique, definition.key, definition.field_type) != unique_as:
         rebuild_unique_values(definition)  # refuses (and so undoes the save) if values repeat
     return definition
+
+
+def schedule_reindex(definition: CustomField) -> None:
+    """Index the values the field's key holds in the background: at a million records that reads
+    every one of them, longer than a request may take. Lists refuse to filter by the field until
+    the job is done (`index_ready`)."""
+    from kliento.core.records.fields.tasks import reindex_custom_field
+
+    CustomField.objects.filter(pk=definition.pk).update(index_ready=False)
+    definition.index_ready = False
+    field_id, organization_id = definition.pk, definition.organization_id
+    transaction.on_commit(lambda: reindex_custom_field(field_id=field_id, organization_id=organization_id))
 
 
 @transaction.atomic

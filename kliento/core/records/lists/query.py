@@ -102,6 +102,9 @@ def parse_list_query(kind: str | ListSpec, params: Mapping[str, Any], *, member:
             value = one_of(params, name)
             if not value:
                 continue
+            if not definition.index_ready:
+                errors[name] = [_("This field's values are being indexed; filter by it again in a minute.")]
+                continue
             try:
                 bound = bound or "eq"
                 query.custom.append((definition, bound, fields.parse(definition, bound, value)))

@@ -12,13 +12,22 @@ from django.utils.translation import gettext as _
 from kliento.core.errors import DomainError
 from kliento.core.permissions import Permission
 from kliento.core.records.fields import services as field_services
+from kliento.core.records.fields.forms import CustomFieldForm
 from kliento.core.records.fields.models import CustomField
 from kliento.core.records.fields.values import kinds_with_custom_fields
 from kliento.core.requests import OrgRequest
 from kliento.core.views import member_required
-from kliento.customers.forms import CustomFieldForm, apply_service_error
 
 NEW = 0  # custom-field-edit with id 0 adds a field
+
+
+def _show_refusal(form: CustomFieldForm, error: ValidationError | DomainError) -> None:
+    """The service's refusal next to the field it names, else above the form."""
+    if isinstance(error, DomainError):
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+        return
+    for name, texts in getattr(error, "message_dict", {None: error.messages}).items():
+        form.add_error(name if name in form.fields else None, texts)
 
 
 def _field(field_id: int) -> CustomField:
@@ -35,7 +44,7 @@ def custom_field_list(request: OrgRequest) -> HttpResponse:
         (kind.key, kind.label_plural, [field for field in fields if field.entity == kind.key])
         for kind in kinds_with_custom_fields()
     ]
-    return render(request, "customers/custom_fields.html", {"groups": groups, "new_id": NEW})
+    return render(request, "core/custom_fields.html", {"groups": groups, "new_id": NEW})
 
 
 @member_required(Permission.MANAGE_ORGANIZATION)
@@ -58,12 +67,12 @@ def custom_field_edit(request: OrgRequest, field_id: int) -> HttpResponse:
                 field=field,
             )
         except (ValidationError, DomainError) as error:
-            apply_service_error(form, error)
+            _show_refusal(form, error)
         else:
             messages.success(request, _("The field “%(label)s” was saved.") % {"label": saved.label})
-            return redirect("customers:custom-field-list")
+            return redirect("core:custom-field-list")
     context = {"form": form, "field": field, "heading": heading}
-    return render(request, "customers/custom_field_form.html", context, status=400 if form.errors else 200)
+    return render(request, "core/custom_field_form.html", context, status=400 if form.errors else 200)
 
 
 @member_required(Permission.MANAGE_ORGANIZATION)
@@ -72,6 +81,6 @@ def custom_field_delete(request: OrgRequest, field_id: int) -> HttpResponse:
     if request.method == "POST":
         field_services.delete_custom_field(member=request.member, field=field)
         messages.success(request, _("The field “%(label)s” was deleted.") % {"label": field.label})
-        return redirect("customers:custom-field-list")
+        return redirect("core:custom-field-list")
     context = {"field": field, "heading": field.label, "confirm_delete": True}
-    return render(request, "customers/custom_field_form.html", context)
+    return render(request, "core/custom_field_form.html", context)

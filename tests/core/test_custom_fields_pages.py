@@ -10,8 +10,8 @@ from kliento.customers import services
 from tests.customers.factories import ContactFactory, CustomFieldFactory
 from tests.factories import MembershipFactory, UserFactory
 
-LIST = reverse("customers:custom-field-list")
-NEW = reverse("customers:custom-field-edit", args=[0])
+LIST = reverse("core:custom-field-list")
+NEW = reverse("core:custom-field-edit", args=[0])
 
 
 def field_data(**fields):
@@ -37,11 +37,11 @@ def test_the_list_shows_the_fields_of_contacts_and_companies(alice_client, alice
     groups = {
         entity: [field.label for field in fields] for entity, _label, fields in response.context["groups"]
     }
-    # Gadgets are the test suite's own kind (tests/gadgets): every kind with custom values is listed.
-    assert {key: groups.pop(key) for key in ("contact", "company", "gadget")} == {
+    # Specimens are the test suite's own kind (tests/recordkit): every kind with custom values is listed.
+    assert {key: groups.pop(key) for key in ("contact", "company", "specimen")} == {
         "contact": ["Shoe size"],
         "company": ["VAT number"],
-        "gadget": [],
+        "specimen": [],
     }
     assert all(fields == [] for fields in groups.values())  # other apps' kinds
 
@@ -119,7 +119,7 @@ def test_editing_a_field_changes_its_label_and_rules_but_not_its_key(alice_clien
     field = CustomFieldFactory(organization=alice.organization, key="size", label="Size", field_type="number")
 
     response = alice_client.post(
-        reverse("customers:custom-field-edit", args=[field.pk]),
+        reverse("core:custom-field-edit", args=[field.pk]),
         field_data(label="Shoe size", key="hacked", entity="company", is_unique="on", position="3"),
     )
 
@@ -140,7 +140,7 @@ def test_a_field_whose_values_repeat_cannot_be_made_unique_and_the_form_says_why
         ContactFactory(organization=alice.organization, custom_fields={"size": 42})
 
     response = alice_client.post(
-        reverse("customers:custom-field-edit", args=[field.pk]), field_data(label="Size", is_unique="on")
+        reverse("core:custom-field-edit", args=[field.pk]), field_data(label="Size", is_unique="on")
     )
 
     field.refresh_from_db()
@@ -153,7 +153,7 @@ def test_a_field_whose_values_repeat_cannot_be_made_unique_and_the_form_says_why
 
 def test_deleting_a_field_asks_first_then_removes_it(alice_client, alice):
     field = CustomFieldFactory(organization=alice.organization, key="size", label="Size")
-    url = reverse("customers:custom-field-delete", args=[field.pk])
+    url = reverse("core:custom-field-delete", args=[field.pk])
 
     asked = alice_client.get(url)
 
@@ -197,13 +197,13 @@ def test_only_organization_managers_may_change_custom_fields(client, alice, acme
 
     assert client.get(LIST).status_code == 403
     assert client.post(NEW, field_data(key="other")).status_code == 403
-    assert client.post(reverse("customers:custom-field-delete", args=[field.pk])).status_code == 403
+    assert client.post(reverse("core:custom-field-delete", args=[field.pk])).status_code == 403
     assert list(CustomField.objects.values_list("key", flat=True)) == ["size"]
 
 
 def test_another_organizations_field_is_not_found(olga_client, alice):
     field = CustomFieldFactory(organization=alice.organization, key="size", label="Size")
 
-    assert olga_client.get(reverse("customers:custom-field-edit", args=[field.pk])).status_code == 404
-    assert olga_client.post(reverse("customers:custom-field-delete", args=[field.pk])).status_code == 404
+    assert olga_client.get(reverse("core:custom-field-edit", args=[field.pk])).status_code == 404
+    assert olga_client.post(reverse("core:custom-field-delete", args=[field.pk])).status_code == 404
     assert CustomField.unscoped.filter(pk=field.pk).exists() is True
