@@ -72,6 +72,9 @@ class Samples:
     phone_tails: list[str] = field(default_factory=list)
     phones: list[str] = field(default_factory=list)  # whole numbers, as a caller's arrives
     busiest_contact_id: int | None = None  # the demo gives the first contact the longest timeline
+    pipeline_id: int = 0  # the default pipeline, whose board the board scenario opens
+    open_stage_ids: list[int] = field(default_factory=list)  # of that pipeline, in board order
+    deal_ids: list[int] = field(default_factory=list)  # open deals of that pipeline, moved in turn
 
 
 @dataclass(frozen=True)
@@ -132,6 +135,7 @@ class Scenario:
     throughput_target: float | None = None
     bare_share_target: float | None = None  # req/s at least this share of the bare endpoint's
     body: str | None = None  # a JSON template; "{n}" becomes the request's number, "{run}" the run's
+    body_for: Callable[[Instance], str] | None = None  # a body that needs the seeded data (ids)
     serial: bool = False  # one request at a time on one connection
 
     def concurrency(self, args: argparse.Namespace) -> int:
@@ -175,6 +179,21 @@ def searches(kind: str) -> Callable[[Instance], list[str]]:
         return [f"/search/?q={quote(query)}" for query in getattr(instance.samples, kind)]
 
     return paths
+
+
+def deal_boards(instance: Instance) -> list[str]:
+    return [f"/deals/board/{instance.samples.pipeline_id}/"] if instance.samples.pipeline_id else []
+
+
+def deal_moves(instance: Instance) -> list[str]:
+    return [f"/api/v1/deals/{deal_id}/move" for deal_id in instance.samples.deal_ids]
+
+
+def deal_move_body(instance: Instance) -> str:
+    """Each deal to the top of the second open column: a stage change the first time, a move to
+    the top of its column after (both take the column's lock and place the card)."""
+    stages = instance.samples.open_stage_ids
+    return json.dumps({"stage_id": stages[1] if len(stages) > 1 else stages[0]}) if stages else "{}"
 
 
 SCENARIOS: list[Scenario] = [
@@ -227,6 +246,17 @@ SCENARIOS: list[Scenario] = [
             '"emails": [{"email": "writer-{run}-{n}@example.com"}], '
             '"phones": [{"number": "+1 202 555 {n4}"}]}'
         ),
+    ),
+    # Issue 9: the deal board (top cards of every column, counts and totals) and moving a deal.
+    Scenario("deal board, open deals", "GET", deal_boards, session_headers, p95_target_ms=100),
+    Scenario(
+        "POST /api/v1/deals/{id}/move",
+        "POST",
+        deal_moves,
+        writer_headers,
+        p95_target_ms=30,
+        serial=True,
+        body_for=deal_move_body,
     ),
     # Issue 9: the lead inbox, sorted by waiting time (the demo's leads). Converting a lead is not
     # here: each lead converts once, and the harness repeats its requests for a duration.
@@ -355,7 +385,8 @@ def wrk_script(scenario: Scenario, instance: Instance, run_token: str) -> str:
     headers = ", ".join(
         f"[{lua_string(name)}] = {lua_string(value)}" for name, value in scenario.headers(instance).items()
     )
-    body = scenario.body.replace("{run}", run_token) if scenario.body else None
+    template = scenario.body_for(instance) if scenario.body_for else scenario.body
+    body = template.replace("{run}", run_token) if template else None
     return WRK_SCRIPT % {
         "paths": ", ".join(lua_string(path) for path in scenario.paths(instance)),
         "headers": headers,
@@ -490,7 +521,7 @@ def prepare_instance(env: dict[str, str], args: argparse.Namespace) -> Prepared:
     user_args = ["createuser", "--email", BENCH_USER_EMAIL, "--password", password, "--org", ORG_SLUG]
     run_cli("createuser", [*user_args, "--role", "owner", "--name", "Bench User"], env)
     api_key = create_api_key(env, "viewer")
-    sizes = ["--contacts", str(args.contacts), "--companies", str(args.companies)]
+    sizes = ["--contacts", str(args.contacts), "--companies", str(args.companies), "--deals", str(args.deals)]
     started = time.perf_counter()
     run_cli("demo", ["demo", "--org", ORG_SLUG, *sizes], env, timeout=SEED_TIMEOUT_SECONDS)
     seconds = time.perf_counter() - started
@@ -512,6 +543,8 @@ COUNTS = {
     "users": "SELECT COUNT(*) FROM core_user",
     "contacts": "SELECT COUNT(*) FROM customers_contact WHERE organization_id = {org}",
     "companies": "SELECT COUNT(*) FROM customers_company WHERE organization_id = {org}",
+    "deals": "SELECT COUNT(*) FROM deals_deal WHERE organization_id = {org}",
+    "open deals": "SELECT COUNT(*) FROM deals_deal WHERE organization_id = {org} AND status = 'open'",
     "leads": "SELECT COUNT(*) FROM leads_lead WHERE organization_id = {org}",
     "timeline entries": "SELECT COUNT(*) FROM activities_activity WHERE organization_id = {org}",
 }
@@ -559,6 +592,7 @@ def sample_data(database_url: str | None, var_dir: Path) -> tuple[dict[str, int]
                     [org, picker.randint(low, high)],
                 ).fetchone()
                 rows.append(row)
+        deals = deal_samples(connection, mark, org)
     finally:
         connection.close()
     rows = list(dict.fromkeys(rows))
@@ -569,8 +603,32 @@ def sample_data(database_url: str | None, var_dir: Path) -> tuple[dict[str, int]
         phone_tails=[row[4][-6:] for row in rows if row[4]],
         phones=[row[4] for row in rows if row[4]],
         busiest_contact_id=low,
+        **deals,
     )
     return data, samples
+
+
+def deal_samples(connection: Any, mark: str, org: int) -> dict[str, Any]:
+    """The default pipeline, its open stages in order and SAMPLES of its open deals."""
+    pipeline = connection.execute(
+        f"SELECT id FROM deals_pipeline WHERE organization_id = {mark} AND is_default = {mark}", [org, True]
+    ).fetchone()
+    if pipeline is None:
+        return {}
+    stages = connection.execute(
+        f"SELECT id FROM deals_stage WHERE pipeline_id = {mark} AND kind = 'open' ORDER BY position, id",
+        [pipeline[0]],
+    ).fetchall()
+    deals = connection.execute(
+        f"SELECT id FROM deals_deal WHERE pipeline_id = {mark} AND status = 'open' AND deleted_at IS NULL"
+        f" ORDER BY id LIMIT {SAMPLES}",
+        [pipeline[0]],
+    ).fetchall()
+    return {
+        "pipeline_id": pipeline[0],
+        "open_stage_ids": [row[0] for row in stages],
+        "deal_ids": [row[0] for row in deals],
+    }
 
 
 def sign_in(base_url: str, email: str, password: str) -> str:
@@ -723,7 +781,7 @@ def kept_instance(var_dir: Path, database_url: str | None, args: argparse.Namesp
             psycopg.connect(database_url, connect_timeout=5).close()
         elif not (var_dir / "kliento.sqlite3").exists():
             return None
-        if state["sizes"] == [args.contacts, args.companies]:
+        if state["sizes"] == [args.contacts, args.companies, args.deals]:
             return Prepared(
                 api_key=state["api_key"],
                 password=state["password"],
@@ -758,14 +816,14 @@ def benchmark_instance(label: str, database_url: str | None, args: argparse.Name
                 (var_dir / "kliento.sqlite3").unlink(missing_ok=True)
             prepared = prepare_instance(env, args)
             if args.keep:
-                state = {**prepared.__dict__, "sizes": [args.contacts, args.companies]}
+                state = {**prepared.__dict__, "sizes": [args.contacts, args.companies, args.deals]}
                 (var_dir / KEPT_STATE).write_text(json.dumps(state))
         else:
             progress(f"Reusing the instance kept in {var_dir}")
         if not prepared.writer_key:  # kept by an older harness
             prepared.writer_key = create_api_key(env, "salesperson")
             if args.keep:
-                state = {**prepared.__dict__, "sizes": [args.contacts, args.companies]}
+                state = {**prepared.__dict__, "sizes": [args.contacts, args.companies, args.deals]}
                 (var_dir / KEPT_STATE).write_text(json.dumps(state))
         data, samples = sample_data(database_url, var_dir)
         version = postgres_version(database_url) if database_url else sqlite3.sqlite_version
@@ -1034,6 +1092,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         type=bounded(int, 0, 20_000_000),
         default=2_000,
         help="demo companies to seed (2,000; the full run uses 200,000)",
+    )
+    parser.add_argument(
+        "--deals",
+        type=bounded(int, 0, 10_000_000),
+        default=3_000,
+        help="demo deals to seed (3,000; the full run uses 300,000)",
     )
     parser.add_argument(
         "--keep",

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "kliento.customers",
     "kliento.activities",
     "kliento.catalog",
+    "kliento.deals",
     "kliento.leads",
     "kliento.notifications",
     "kliento.tasks",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("kliento.customers.urls")),
     path("", include("kliento.activities.urls")),
     path("", include("kliento.catalog.urls")),
+    path("", include("kliento.deals.urls")),
     path("", include("kliento.leads.urls")),
     path("", include("kliento.notifications.urls")),
     path("", include("kliento.tasks.urls")),

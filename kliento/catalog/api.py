@@ -16,7 +16,7 @@ from ninja import Query, Router, Status
 from kliento.api.concurrency import if_match, set_etag
 from kliento.catalog import selectors, services
 from kliento.catalog.models import ExchangeRate, PriceList, Product
-from kliento.catalog.money import base_currency, to_base
+from kliento.catalog.money import to_base
 from kliento.catalog.schemas import (
     ConversionOut,
     ConversionParams,
@@ -236,7 +236,7 @@ def convert(request: OrgRequest, currency: str, params: Query[ConversionParams])
         "amount": params.amount,
         "currency": currency,
         "on": on,
-        "base_currency": base_currency(),
+        "base_currency": request.organization.base_currency,
         "rate": converted.rate,
         "amount_base": converted.amount_base,
     }

@@ -25,6 +25,7 @@ from kliento.customers.models import Company, Contact, CustomerEntity
 from tests.activities.factories import CallFactory
 from tests.catalog.factories import ExchangeRateFactory, PriceListFactory, ProductFactory
 from tests.customers.factories import CompanyFactory, ContactFactory, CustomFieldFactory, TagFactory
+from tests.deals.factories import DealFactory
 from tests.factories import MembershipFactory
 from tests.leads.factories import LeadFactory
 from tests.tasks.factories import MeetingFactory, NotificationFactory, TaskFactory
@@ -166,6 +167,7 @@ def test_a_cursor_the_endpoint_gave_still_leads_to_the_next_page(admin_api, alic
         TaskFactory(organization=alice.organization)
         MeetingFactory(organization=alice.organization, organizer=alice.user)
         NotificationFactory(organization=alice.organization, recipient=alice.user)
+        DealFactory(organization=alice.organization)
     for entity in LIST_KINDS:
         CustomFieldFactory(
             organization=alice.organization,

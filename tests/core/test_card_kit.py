@@ -153,9 +153,11 @@ def test_a_kind_without_a_card_page_of_its_own_gets_cores_frame(alice_client, al
     page = response.content.decode()
     assert "Nordwind" in page
     assert reverse("core:record-history", args=["company", company.pk]) in page
+    # The deals panel is kliento/deals' registration, the timeline kliento/activities'.
     assert [panel.key for panel in response.context["panels"]["main"]] == [
         "contacts",
         "lifecycle",
+        "deals",
         "timeline",
     ]
 

@@ -897,7 +897,7 @@ def test_deleting_a_custom_field_definition(api, alice):
         ({"key": "shoe size"}, "key"),
         ({"field_type": "choice"}, "choices"),
         ({"field_type": "colour"}, "field_type"),
-        ({"entity": "deal"}, "entity"),
+        ({"entity": "spaceship"}, "entity"),  # no app registers such a kind
         ({"label": ""}, "label"),
         ({"is_required": "yes"}, "is_required"),
     ],

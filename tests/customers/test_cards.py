@@ -968,8 +968,9 @@ def test_panels_registered_by_other_apps_appear_in_order_and_only_with_their_per
         unregister_card_panel("contact", "test-deals")
         unregister_card_panel("contact", "test-secret")
 
-    assert alice_keys == ["test-deals", "lifecycle", "consent", "timeline", "test-secret"]
-    assert viewer_keys == ["test-deals", "lifecycle", "consent", "timeline"]
+    # "deals" is kliento/deals' own panel, "timeline" kliento/activities' (both order 40).
+    assert alice_keys == ["test-deals", "lifecycle", "consent", "deals", "timeline", "test-secret"]
+    assert viewer_keys == ["test-deals", "lifecycle", "consent", "deals", "timeline"]
     assert "test-deals" not in [panel.key for panel in card_panels("contact")]
 
 
@@ -1096,8 +1097,9 @@ def test_the_contact_card_issues_a_fixed_number_of_queries(
     alice_client.get(reverse("web:home"))  # the first page of a session also saves the session
 
     # The card's own ten; one for each panel other apps add (leads: "Came from lead"; tasks: the open
-    # tasks); three for the timeline's (tests/activities pin its own).
-    with django_assert_max_num_queries(15):
+    # tasks); two for the deals panel (its totals and latest deals); three for the timeline's
+    # (tests/activities pin its own).
+    with django_assert_max_num_queries(17):
         alice_client.get(url)
     assert queries_for(alice_client, url) == queries_for(
         alice_client, reverse("customers:contact-detail", args=[small.pk])
@@ -1118,8 +1120,8 @@ def test_the_company_card_issues_a_fixed_number_of_queries(
     url = reverse("customers:company-detail", args=[big.pk])
     alice_client.get(reverse("web:home"))  # the first page of a session also saves the session
 
-    # Nine; the Tasks panel's open tasks; three for the timeline's (tests/activities pin its own).
-    with django_assert_max_num_queries(13):
+    # Nine; the Tasks panel's open tasks; two for the deals panel; three for the timeline's.
+    with django_assert_max_num_queries(15):
         alice_client.get(url)
     assert queries_for(alice_client, url) == queries_for(
         alice_client, reverse("customers:company-detail", args=[small.pk])

@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST
 from kliento.catalog import selectors, services
 from kliento.catalog.forms import PriceForm, ProductForm, apply_service_error
 from kliento.catalog.models import ExchangeRate, PriceListItem, Product
-from kliento.catalog.money import base_currency
 from kliento.core.errors import DomainError, StaleRecord
 from kliento.core.forms import expected_version, show_conflict
 from kliento.core.permissions import Permission
@@ -25,10 +24,10 @@ from kliento.core.requests import OrgRequest
 from kliento.core.views import member_required
 
 
-def _currencies() -> list[str]:
+def _currencies(base: str) -> list[str]:
     """What a product form offers a price in: the base currency, then those with a rate."""
     rated = ExchangeRate.objects.order_by("currency").values_list("currency", flat=True).distinct()
-    return list(dict.fromkeys([base_currency(), *rated]))
+    return list(dict.fromkeys([base, *rated]))
 
 
 def _save(request: OrgRequest, product: Product | None) -> HttpResponse:
@@ -38,7 +37,7 @@ def _save(request: OrgRequest, product: Product | None) -> HttpResponse:
     tags = record_tags.tag_names(product) if product else []
     options: dict[str, Any] = {
         "definitions": definitions,
-        "currencies": _currencies(),
+        "currencies": _currencies(request.organization.base_currency),
         "instance": product,
         "prices": prices,
         "tags": tags,
@@ -134,7 +133,7 @@ def prices_panel(request: OrgRequest, product: Product) -> dict[str, Any]:
     return {
         "prices": selectors.prices_of(product),
         "listed": list(listed),
-        "price_form": PriceForm(initial={"currency": base_currency()}),
+        "price_form": PriceForm(initial={"currency": request.organization.base_currency}),
         "can_edit": request.member.can(Permission.EDIT_SALES),
     }
 

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_POST
 from kliento.catalog import selectors, services
 from kliento.catalog.forms import ExchangeRateForm, PriceListForm, PriceListItemForm, apply_service_error
 from kliento.catalog.models import ExchangeRate, PriceList, Product
-from kliento.catalog.money import base_currency
 from kliento.core.errors import DomainError
 from kliento.core.models import MAX_ID
 from kliento.core.permissions import Permission
@@ -37,7 +36,7 @@ def price_list_edit(request: OrgRequest, price_list_id: int) -> HttpResponse:
     initial = (
         {"name": price_list.name, "currency": price_list.currency, "is_active": price_list.is_active}
         if price_list
-        else {"currency": base_currency(), "is_active": True}
+        else {"currency": request.organization.base_currency, "is_active": True}
     )
     heading = price_list.name if price_list else ""
     form = PriceListForm(request.POST or None, initial=initial)
@@ -107,7 +106,11 @@ def exchange_rates(request: OrgRequest) -> HttpResponse:
         else:
             messages.success(request, _("The exchange rate was saved."))
             return redirect("catalog:exchange-rates")
-    context = {"form": form, "rates": selectors.exchange_rates()[:500], "base_currency": base_currency()}
+    context = {
+        "form": form,
+        "rates": selectors.exchange_rates()[:500],
+        "base_currency": request.organization.base_currency,
+    }
     return render(request, "catalog/exchange_rates.html", context, status=400 if form.errors else 200)
 
 
