@@ -13,6 +13,10 @@ class ActivitiesConfig(AppConfig):
         from kliento.core.records.timeline import register_timeline_composer
 
         sources.register()
+
+        from kliento.activities import notices
+
+        notices.register()
         register_timeline_composer(
             "note",
             title=_("Add a note"),

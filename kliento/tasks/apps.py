@@ -8,6 +8,10 @@ class TasksConfig(AppConfig):
     verbose_name = _("Tasks and meetings")
 
     def ready(self) -> None:
+        from kliento.tasks import follow_ups
+
+        follow_ups.register()
+
         from kliento.core.commands import Command, register_command
         from kliento.core.history import HistoryField, register_history
         from kliento.core.navigation import NavItem, register_nav_item

@@ -265,3 +265,20 @@ def test_nothing_is_told_for_a_note_whose_transaction_rolled_back(
             pass
 
     assert heard == []
+
+
+def test_a_mentioned_colleague_gets_a_notification_linking_to_the_card(
+    alice, bob, contact, django_capture_on_commit_callbacks
+):
+    from kliento.notifications.models import Notification
+
+    with django_capture_on_commit_callbacks(execute=True):
+        note = services.add_note(
+            member=alice, kind="contact", record=contact, body="@Bob please call", mentions=[bob.user_id]
+        )
+
+    told = Notification.objects.get()
+    assert (told.recipient_id, told.kind, told.body) == (bob.user_id, "mention", "@Bob please call")
+    assert told.title == f"{alice.user} mentioned you in a note"
+    assert told.url == f"/contacts/{contact.pk}/"
+    assert told.source_key == f"mention:{note.pk}:{bob.user_id}"

@@ -385,3 +385,27 @@ def test_bulk_assignment_reschedules_all_day_reminders_in_the_new_assignees_zone
     reminder = Reminder.objects.get(task=task)
     tz = zoneinfo.ZoneInfo("Australia/Sydney")
     assert reminder.remind_at == datetime.datetime.combine(day, datetime.time(9), tzinfo=tz).astimezone(UTC)
+
+
+def test_a_call_logged_with_a_follow_up_becomes_a_task_on_the_same_record(
+    alice, django_capture_on_commit_callbacks
+):
+    from kliento.activities import services as activities
+
+    contact = ContactFactory(organization=alice.organization)
+    due = timezone.now() + datetime.timedelta(days=2)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        activities.log_call(
+            member=alice,
+            kind="contact",
+            record=contact,
+            direction="outbound",
+            outcome="no_answer",
+            follow_up_at=due,
+            follow_up_note="Try again on Thursday",
+        )
+
+    task = Task.objects.get()
+    assert (task.title, task.due_at, task.assignee_id) == ("Try again on Thursday", due, alice.user_id)
+    assert (task.related_kind, task.related_id) == ("contact", contact.pk)
