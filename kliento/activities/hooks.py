@@ -1,12 +1,12 @@
 """What other apps hear from the timeline, without this app importing them.
 
-The notifications app tells mentioned colleagues, and the tasks app turns a call's follow-up into a
-task, by registering a handler in their AppConfig.ready():
+Mentioned colleagues are notified (activities/notices.py) and a call's follow-up becomes a task
+(tasks/follow_ups.py) through handlers registered in an AppConfig.ready():
 
     from kliento.activities.hooks import on_follow_up, on_mention
 
-    on_mention(lambda mention: notify(mention.users, about=mention.activity, by=mention.author))
-    on_follow_up(lambda follow_up: create_callback_task(follow_up.call, due=follow_up.due_at))
+    on_mention(tell_mentioned)
+    on_follow_up(task_from_follow_up)
 
 Handlers run after the transaction that stored the note or call committed (never for a write that
 was rolled back), once per write, in the order registered, with the organization still active.
