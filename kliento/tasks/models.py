@@ -201,8 +201,10 @@ class Meeting(TenantModel, SoftDeleteModel):
     starts_on = models.DateField(_("first day"), null=True, blank=True)
     ends_on = models.DateField(_("last day"), null=True, blank=True)
     time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
+    # RESTRICT, not PROTECT: a user still organizing meetings is not deleted on their own, but
+    # deleting their organization (and so its meetings) may take them along.
     organizer = models.ForeignKey(
-        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("organizer")
+        User, on_delete=models.RESTRICT, related_name="+", verbose_name=_("organizer")
     )
     related_kind = models.CharField(_("kind of related record"), max_length=40, blank=True)
     related_id = models.BigIntegerField(_("related record"), null=True, blank=True)

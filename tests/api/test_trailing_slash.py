@@ -34,4 +34,7 @@ def test_every_endpoint_path_answers_with_a_trailing_slash_too(admin_api, alice)
             continue
         url = path.replace("{contact_id}", str(contact.pk))
 
-        assert admin_api.get(url + "/").status_code == admin_api.get(url).status_code == 200, path
+        without = admin_api.get(url).status_code
+        # The same answer either way: 200, or 422 for an endpoint whose query needs a parameter.
+        assert admin_api.get(url + "/").status_code == without, path
+        assert without in (200, 422), path

@@ -19,7 +19,7 @@ PAGE_RESULTS = 10  # of each kind, when the page shows every kind
 KIND_PAGE_RESULTS = 50  # when it shows one
 PALETTE_RESULTS = 4  # of each kind
 PALETTE_COMMANDS = 5  # with something typed; all of them (up to a screen) otherwise
-PALETTE_ALL_COMMANDS = 12
+PALETTE_ALL_COMMANDS = 40  # every command and place: the empty palette is the list of what one can do
 
 
 def long_enough(query: str) -> bool:
