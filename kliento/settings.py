@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "kliento.activities",
     "kliento.catalog",
     "kliento.deals",
+    "kliento.orders",
     "kliento.leads",
     "kliento.notifications",
     "kliento.tasks",

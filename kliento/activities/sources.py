@@ -112,7 +112,7 @@ def lifecycle_entries(query: TimelineQuery) -> list[TimelineEntry]:
                 occurred_at=transition.created_at,
                 id=transition.pk,
                 summary=summary,
-                author=transition.rule or (str(transition.created_by) if transition.created_by else ""),
+                author=transition.rule_label or (str(transition.created_by) if transition.created_by else ""),
                 template="activities/_entry_lifecycle.html",
                 details=transition,
                 data={

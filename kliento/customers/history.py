@@ -14,7 +14,15 @@ from kliento.customers.models import Channel, Company, Consent, Contact, Custome
 from kliento.customers.normalize import format_phone
 
 # Kept by the services for search and sorting: not something a person changed.
-DERIVED = {"sort_name", "search_text", "search_grams"}
+DERIVED = {
+    "sort_name",
+    "search_text",
+    "search_grams",
+    "first_purchase_on",
+    "last_purchase_on",
+    "purchase_count",
+    "revenue_base",
+}
 # Facts of a bulk action that say nothing to a reader (the records have their own entries).
 BULK_INTERNALS = {"ids"}
 

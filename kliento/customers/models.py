@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from kliento.core.models import LANGUAGE_CHOICES, Membership, User
 from kliento.core.models import Tag as Tag  # in core since any kind may carry tags; named here too
@@ -98,6 +99,14 @@ class Customer(TenantModel, SoftDeleteModel):
     # The CJK characters and character pairs of search_text, space-separated: trigram indexes
     # cannot find a one- or two-character fragment inside a Chinese, Japanese or Korean name.
     search_grams = models.TextField(editable=False, default="")
+    # The purchase summary, kept by the orders' services from the orders that are purchases (paid
+    # or fulfilled): read by cards, lists and the lifecycle rules without adding up orders.
+    first_purchase_on = models.DateField(_("first purchase"), null=True, blank=True, editable=False)
+    last_purchase_on = models.DateField(_("last purchase"), null=True, blank=True, editable=False)
+    purchase_count = models.PositiveIntegerField(_("purchases"), default=0, editable=False)
+    revenue_base = models.DecimalField(
+        _("lifetime revenue"), max_digits=16, decimal_places=4, default=0, editable=False
+    )
 
     # A manager with the queryset's own methods: of another class than TenantModel's, over the same rows.
     objects = CustomerManager()  # type: ignore[assignment,misc]
@@ -129,6 +138,8 @@ class Company(Customer):
             models.Index(
                 fields=["organization", "lifecycle_stage", "sort_name", "id"], name="company_org_stage"
             ),
+            models.Index(fields=["organization", "last_purchase_on", "id"], name="company_org_last_purchase"),
+            models.Index(fields=["organization", "-revenue_base", "-id"], name="company_org_revenue"),
         ]
 
     def __str__(self) -> str:
@@ -171,6 +182,9 @@ class Contact(Customer):
                 fields=["organization", "lifecycle_stage", "sort_name", "id"], name="contact_org_stage"
             ),
             models.Index(fields=["organization", "company", "sort_name", "id"], name="contact_org_company"),
+            # The nightly lapse rule and "most valuable customers".
+            models.Index(fields=["organization", "last_purchase_on", "id"], name="contact_org_last_purchase"),
+            models.Index(fields=["organization", "-revenue_base", "-id"], name="contact_org_revenue"),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(first_name="", last_name=""), name="contact_has_a_name"),
@@ -304,6 +318,16 @@ class Consent(TenantModel):
         return f"{self.get_channel_display()}: {self.get_status_display()}"
 
 
+# Rules that move customers, by the key stored in LifecycleTransition.rule, with their names:
+# apps register theirs (orders: first purchase, lapse, ...) so the card names them in the reader's language.
+LIFECYCLE_RULES: dict[str, StrOrPromise] = {}
+
+
+def register_lifecycle_rule(key: str, label: StrOrPromise) -> str:
+    LIFECYCLE_RULES[key] = label
+    return key
+
+
 class LifecycleTransition(TenantModel):
     """One move of a customer between lifecycle stages: from, to, when, by whom or which rule, why."""
 
@@ -336,3 +360,8 @@ class LifecycleTransition(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.from_stage or '—'} → {self.to_stage}"
+
+    @property
+    def rule_label(self) -> str:
+        """The rule's name in the reader's language; a rule no app registers reads as stored."""
+        return str(LIFECYCLE_RULES.get(self.rule, self.rule))

@@ -1,0 +1,23 @@
+from decimal import Decimal
+
+import pytest
+
+from tests.catalog.factories import ProductFactory, ProductPriceFactory
+from tests.customers.factories import ContactFactory
+
+
+@pytest.fixture
+def chair(acme):
+    product = ProductFactory(organization=acme, name="Chair")
+    ProductPriceFactory(organization=acme, product=product, currency="USD", amount=Decimal("80.00"))
+    return product
+
+
+@pytest.fixture
+def desk(acme):
+    return ProductFactory(organization=acme, name="Desk")
+
+
+@pytest.fixture
+def dana(acme, alice):
+    return ContactFactory(organization=acme, first_name="Dana", last_name="Ng", owner=alice.user)
