@@ -518,3 +518,20 @@ def test_search_results_colour_each_stage_as_the_lists_and_cards_do(alice_client
     assert 'class="badge rounded-pill stage-badge stage-lead"' in content
     assert 'class="badge rounded-pill stage-badge stage-loyal"' in content
     assert "text-bg-secondary" not in content
+
+
+@pytest.mark.django_db
+def test_the_search_index_triggers_survive_every_migration():
+    """A migration that rebuilds a customer table (Django's AddField of a NOT NULL column on SQLite)
+    drops the triggers that keep the search indexes current; this fails if one ever does."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL keeps its search indexes without triggers")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        triggers = {row[0] for row in cursor.fetchall()}
+    for table in ("customers_contact", "customers_company"):
+        for index in ("search", "grams"):
+            for event in ("insert", "delete", "update"):
+                assert f"{table}_{index}_{event}" in triggers
