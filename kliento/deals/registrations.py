@@ -134,3 +134,16 @@ def register() -> None:
         )
     )
     register_demo_step(DEALS_STEP)
+
+    from kliento.deals.conversion import deal_from_lead
+    from kliento.leads.conversion import ConversionExtra, register_conversion_extra
+
+    register_conversion_extra(
+        ConversionExtra(
+            key="deal",
+            label=_("Also open a deal"),
+            run=deal_from_lead,
+            permission=Permission.EDIT_SALES,
+            order=10,
+        )
+    )
