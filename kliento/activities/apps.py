@@ -60,6 +60,17 @@ class ActivitiesConfig(AppConfig):
             )
         )
 
+        from kliento.activities.today import callbacks_widget
+        from kliento.core.home import register_home_widget
+
+        register_home_widget(
+            key="callbacks",
+            title=_("Calls to return"),
+            template="activities/_today_callbacks.html",
+            context=callbacks_widget,
+            order=6,
+        )
+
         from kliento.activities.demo import INTERACTIONS_STEP
         from kliento.core.records.demo import register_demo_step
 

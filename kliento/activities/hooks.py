@@ -1,12 +1,14 @@
 """What other apps hear from the timeline, without this app importing them.
 
-Mentioned colleagues are notified (activities/notices.py) and a call's follow-up becomes a task
-(tasks/follow_ups.py) through handlers registered in an AppConfig.ready():
+Mentioned colleagues are notified (activities/notices.py), a call's follow-up becomes a task
+(tasks/follow_ups.py) and the first outbound interaction on a lead is its first response
+(leads/registrations.py) through handlers registered in an AppConfig.ready():
 
-    from kliento.activities.hooks import on_follow_up, on_mention
+    from kliento.activities.hooks import on_follow_up, on_mention, on_outbound
 
     on_mention(tell_mentioned)
     on_follow_up(task_from_follow_up)
+    on_outbound(first_response_of_lead)
 
 Handlers run after the transaction that stored the note or call committed (never for a write that
 was rolled back), once per write, in the order registered, with the organization still active.
@@ -45,11 +47,22 @@ class FollowUpWished:
     author: User | None
 
 
+@dataclass(frozen=True)
+class Outbound:
+    """Someone of the organization reached out to a record's person: a call made, later an email
+    or a message sent."""
+
+    activity: Activity
+    author: User | None
+
+
 MentionHandler = Callable[[Mentioned], None]
 FollowUpHandler = Callable[[FollowUpWished], None]
+OutboundHandler = Callable[[Outbound], None]
 
 _mention_handlers: list[MentionHandler] = []
 _follow_up_handlers: list[FollowUpHandler] = []
+_outbound_handlers: list[OutboundHandler] = []
 
 
 def on_mention(handler: MentionHandler) -> None:
@@ -60,8 +73,12 @@ def on_follow_up(handler: FollowUpHandler) -> None:
     _follow_up_handlers.append(handler)
 
 
+def on_outbound(handler: OutboundHandler) -> None:
+    _outbound_handlers.append(handler)
+
+
 def forget_handler(handler: Callable[..., None]) -> None:
-    for handlers in (_mention_handlers, _follow_up_handlers):
+    for handlers in (_mention_handlers, _follow_up_handlers, _outbound_handlers):
         while handler in handlers:
             handlers.remove(handler)
 
@@ -82,3 +99,7 @@ def mentioned(event: Mentioned) -> None:
 
 def follow_up_wished(event: FollowUpWished) -> None:
     transaction.on_commit(lambda: _run(_follow_up_handlers, event))
+
+
+def outbound_logged(event: Outbound) -> None:
+    transaction.on_commit(lambda: _run(_outbound_handlers, event))

@@ -283,6 +283,8 @@ def log_call(
         checked=["author"],
     )
     call.activity = activity
+    if direction == Direction.OUTBOUND:
+        hooks.outbound_logged(hooks.Outbound(activity=activity, author=author))
     if before is None:
         call = create_record(call, actor=author, checked=["agent", "activity"])
     else:

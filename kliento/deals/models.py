@@ -187,8 +187,20 @@ class Deal(TenantModel, SoftDeleteModel):
             models.Index(fields=["organization", "-created_at", "-id"], name="deal_org_created"),
             models.Index(fields=["organization", "amount_base", "id"], name="deal_org_amount"),
             models.Index(fields=["organization", "owner", "title", "id"], name="deal_org_owner"),
-            models.Index(fields=["organization", "contact"], name="deal_org_contact"),
-            models.Index(fields=["organization", "company"], name="deal_org_company"),
+            # A customer's latest deals: filtered and ordered by one index, or SQLite walks
+            # deal_org_updated through every deal of the organization.
+            models.Index(
+                fields=["organization", "contact", "-updated_at", "-id"], name="deal_org_contact_updated"
+            ),
+            models.Index(
+                fields=["organization", "company", "-updated_at", "-id"], name="deal_org_company_updated"
+            ),
+            # The board's column counts and totals, read from the index alone (selectors.column_totals).
+            models.Index(
+                fields=["organization", "pipeline", "stage", "amount_base"],
+                condition=Q(deleted_at=None),
+                name="deal_board_totals",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="deal_amount_gte_0"),

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 def register() -> None:
     from kliento.core.commands import Command, register_command
+    from kliento.core.home import register_home_widget
     from kliento.core.navigation import NavItem, register_nav_item
     from kliento.core.permissions import Permission
     from kliento.core.records.cards import register_card_page
@@ -22,7 +23,17 @@ def register() -> None:
     from kliento.deals.search import search_deals
     from kliento.deals.selectors import access_deal
     from kliento.deals.services import restore_deal
+    from kliento.deals.today import deals_without_next_step_widget
     from kliento.deals.views import deals
+
+    register_home_widget(
+        key="deals_no_next_step",
+        title=_("Deals without a next step"),
+        template="deals/_today_no_next_step.html",
+        context=deals_without_next_step_widget,
+        order=8,
+        permission=Permission.EDIT_SALES,
+    )
 
     register_kind(
         RecordKind(
@@ -123,3 +134,16 @@ def register() -> None:
         )
     )
     register_demo_step(DEALS_STEP)
+
+    from kliento.deals.conversion import deal_from_lead
+    from kliento.leads.conversion import ConversionExtra, register_conversion_extra
+
+    register_conversion_extra(
+        ConversionExtra(
+            key="deal",
+            label=_("Also open a deal"),
+            run=deal_from_lead,
+            permission=Permission.EDIT_SALES,
+            order=10,
+        )
+    )

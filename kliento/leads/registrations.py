@@ -8,7 +8,9 @@ from kliento.core.permissions import Permission
 
 
 def register() -> None:
+    from kliento.activities.hooks import on_outbound
     from kliento.core.commands import Command, register_command
+    from kliento.core.home import register_home_widget
     from kliento.core.navigation import NavItem, register_nav_item
     from kliento.core.records.cards import register_card_page
     from kliento.core.records.demo import register_demo_step
@@ -23,6 +25,17 @@ def register() -> None:
     from kliento.leads.search import search_leads
     from kliento.leads.selectors import access_lead
     from kliento.leads.services import restore_lead
+    from kliento.leads.today import first_response_of_lead, leads_waiting_widget
+
+    on_outbound(first_response_of_lead)
+    register_home_widget(
+        key="leads_waiting",
+        title=_("Leads waiting for an answer"),
+        template="leads/_today_waiting.html",
+        context=leads_waiting_widget,
+        order=7,
+        permission=Permission.EDIT_SALES,
+    )
 
     register_kind(
         RecordKind(

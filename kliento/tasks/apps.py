@@ -8,9 +8,10 @@ class TasksConfig(AppConfig):
     verbose_name = _("Tasks and meetings")
 
     def ready(self) -> None:
-        from kliento.tasks import follow_ups
+        from kliento.tasks import follow_ups, timeline
 
         follow_ups.register()
+        timeline.register()
 
         from kliento.core.commands import Command, register_command
         from kliento.core.history import HistoryField, register_history

@@ -175,7 +175,8 @@ def test_the_first_page_of_a_long_timeline_runs_a_fixed_number_of_queries(alice,
         ]
     )
 
-    with django_assert_num_queries(3):  # entries, their files, lifecycle changes
+    # entries, their files, lifecycle changes, the contact's meeting invitations and the meetings
+    with django_assert_num_queries(5):
         page = timeline_page(member=alice, kind="contact", record=contact)
 
     assert len(page.entries) == 20

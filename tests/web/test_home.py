@@ -150,8 +150,9 @@ def test_the_home_page_of_a_salesperson_issues_a_fixed_number_of_queries(
 
     assert queries_for(bob_client) == few
     # session, user, membership with its organization; stage counts; recent contacts and companies;
-    # new leads; the worker's heartbeat, the member's open tasks due by today and meetings of today
-    with django_assert_num_queries(10):
+    # new leads; the worker's heartbeat, the member's open tasks due by today and meetings of today;
+    # the calls to return, the leads waiting for an answer and the deals without a next step
+    with django_assert_num_queries(13):
         home(bob_client)
 
 
@@ -167,6 +168,7 @@ def test_the_home_page_of_an_owner_issues_a_fixed_number_of_queries(
 
     assert queries_for(alice_client) == few
     # and the organization's four figures, the recent changes, the names and links they show
-    # and Today's heartbeat, tasks and meetings, the owner's team and its tasks
-    with django_assert_num_queries(22):
+    # and Today's heartbeat, tasks and meetings, the owner's team and its tasks, the calls to return,
+    # leads waiting and deals without a next step
+    with django_assert_num_queries(25):
         home(alice_client)

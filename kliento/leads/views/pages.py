@@ -155,4 +155,7 @@ def convert(request: OrgRequest, record_id: int) -> HttpResponse:
         messages.warning(request, _refusal(error))
         return _card(lead)
     messages.success(request, _("The lead became the contact %(name)s.") % {"name": conversion.contact})
+    if conversion.extras:
+        made = ", ".join(str(record) for record in conversion.extras.values())
+        messages.success(request, _("Also made: %(records)s.") % {"records": made})
     return redirect("customers:contact-detail", conversion.contact.pk)
