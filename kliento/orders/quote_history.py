@@ -36,7 +36,10 @@ def _custom_fields(old: Any, new: Any, context: HistoryContext) -> list[ChangeLi
 
 
 def quote_lines_text(value: Any, context: HistoryContext | None = None) -> str:
-    """Lines as people read them, the products by name (one query per entry shown)."""
+    """Lines as people read them, the products by name (one query per entry shown); the history
+    hands a list over line by line."""
+    if isinstance(value, dict):
+        value = [value]
     if not isinstance(value, list) or not value:
         return "—"
     ids = {line.get("product_id") for line in value if isinstance(line, dict)}
