@@ -34,7 +34,7 @@ def deal(alice):
         owner=alice.user,
     )
     DealLineFactory(
-        organization=organization, deal=deal, product=chair, quantity=Decimal(12.5), unit_price=Decimal(80)
+        organization=organization, deal=deal, product=chair, quantity=Decimal("12.5"), unit_price=Decimal(80)
     )
     return deal
 
