@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("kliento.catalog.urls")),
     path("", include("kliento.deals.urls")),
     path("", include("kliento.leads.urls")),
+    path("", include("kliento.orders.urls")),
     path("", include("kliento.notifications.urls")),
     path("", include("kliento.tasks.urls")),
 ]

@@ -29,6 +29,7 @@ api.add_router("/v1/", "kliento.catalog.api.router")
 api.add_router("/v1/", "kliento.deals.api.router")
 api.add_router("/v1/", "kliento.leads.api.router")
 api.add_router("/v1/", "kliento.notifications.api.router")
+api.add_router("/v1/", "kliento.orders.quote_api.router")
 api.add_router("/v1/", "kliento.tasks.api.router")
 
 

@@ -54,3 +54,7 @@ def register() -> None:
         restore_permission=Permission.EDIT_SALES,
         restore=lambda record, member: restore_quote(quote=record, member=member),
     )
+
+    from kliento.orders.quote_registrations import register_quotes
+
+    register_quotes()

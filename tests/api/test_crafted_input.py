@@ -28,6 +28,7 @@ from tests.customers.factories import CompanyFactory, ContactFactory, CustomFiel
 from tests.deals.factories import DealFactory
 from tests.factories import MembershipFactory
 from tests.leads.factories import LeadFactory
+from tests.orders.factories import QuoteFactory
 from tests.tasks.factories import MeetingFactory, NotificationFactory, TaskFactory
 
 PROBLEM = "application/problem+json"
@@ -168,6 +169,7 @@ def test_a_cursor_the_endpoint_gave_still_leads_to_the_next_page(admin_api, alic
         MeetingFactory(organization=alice.organization, organizer=alice.user)
         NotificationFactory(organization=alice.organization, recipient=alice.user)
         DealFactory(organization=alice.organization)
+        QuoteFactory(organization=alice.organization, number=number + 1)
     for entity in LIST_KINDS:
         CustomFieldFactory(
             organization=alice.organization,
