@@ -27,7 +27,7 @@ import tomllib
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -75,6 +75,9 @@ class Samples:
     pipeline_id: int = 0  # the default pipeline, whose board the board scenario opens
     open_stage_ids: list[int] = field(default_factory=list)  # of that pipeline, in board order
     deal_ids: list[int] = field(default_factory=list)  # open deals of that pipeline, moved in turn
+    busiest_buyer_ids: list[int] = field(default_factory=list)  # contacts with the most orders
+    product_ids: list[int] = field(default_factory=list)  # products with a price in the base currency
+    convertible_lead_ids: list[int] = field(default_factory=list)  # qualified leads not converted yet
 
 
 @dataclass(frozen=True)
@@ -136,15 +139,25 @@ class Scenario:
     bare_share_target: float | None = None  # req/s at least this share of the bare endpoint's
     body: str | None = None  # a JSON template; "{n}" becomes the request's number, "{run}" the run's
     body_for: Callable[[Instance], str] | None = None  # a body that needs the seeded data (ids)
+    bodies_for: Callable[[Instance], Sequence[str]] | None = None  # several, taken in turn like paths
     serial: bool = False  # one request at a time on one connection
+    # Each path works once (converting a lead): the warm-up and the measurement get paths of their
+    # own, and a measurement that runs out of paths repeats them and counts the refusals as errors.
+    single_use: bool = False
 
     def concurrency(self, args: argparse.Namespace) -> int:
         return 1 if self.p95_target_ms is not None or self.serial else args.concurrency
 
-    def paths(self, instance: Instance) -> Sequence[str]:
+    def paths(self, instance: Instance, *, warm_up: bool | None = None) -> Sequence[str]:
         paths = [self.path] if isinstance(self.path, str) else list(self.path(instance))
         if not paths:
             raise BenchError(f"{self.name}: the seeded data gave nothing to ask for")
+        if self.single_use and warm_up is not None:
+            if len(paths) < 2:
+                raise BenchError(f"{self.name}: the seeded data gave too few records to use once each")
+            # The warm-up lasts a tenth of the measurement, so it gets a tenth of the records.
+            split = max(1, len(paths) // 11)
+            return paths[:split] if warm_up else paths[split:]
         return paths
 
 
@@ -187,6 +200,43 @@ def deal_boards(instance: Instance) -> list[str]:
 
 def deal_moves(instance: Instance) -> list[str]:
     return [f"/api/v1/deals/{deal_id}/move" for deal_id in instance.samples.deal_ids]
+
+
+def busiest_buyer_cards(instance: Instance) -> list[str]:
+    return [f"/contacts/{contact_id}/" for contact_id in instance.samples.busiest_buyer_ids]
+
+
+def order_bodies(instance: Instance) -> list[str]:
+    """New orders of 5 lines for the sampled contacts, each with other products, as the orders API
+    takes them (the product's price in the order's currency when the line gives none)."""
+    products = instance.samples.product_ids
+    if not products:
+        return []
+    bodies = []
+    for number, contact_id in enumerate(instance.samples.contact_ids):
+        lines = [
+            {"product_id": products[(number + line) % len(products)], "quantity": 1} for line in range(5)
+        ]
+        bodies.append(json.dumps({"contact_id": contact_id, "lines": lines}))
+    return bodies
+
+
+# The order list's filters: a month's orders of one channel. One constant, so the parameter names
+# follow the API's.
+ORDER_LIST_PATH = "/api/v1/orders"
+ORDER_LIST_QUERY = "ordered_from={first}&ordered_to={last}&channel={channel}&limit=50"
+ORDER_LIST_CHANNEL = "online"
+
+
+def order_list_of_a_month(instance: Instance) -> list[str]:
+    """The last complete month (the demo's orders run up to today), for one channel."""
+    last = datetime.now(UTC).date().replace(day=1) - timedelta(days=1)
+    query = ORDER_LIST_QUERY.format(first=last.replace(day=1), last=last, channel=ORDER_LIST_CHANNEL)
+    return [f"{ORDER_LIST_PATH}?{query}"]
+
+
+def lead_conversions(instance: Instance) -> list[str]:
+    return [f"/api/v1/leads/{lead_id}/convert" for lead_id in instance.samples.convertible_lead_ids]
 
 
 def deal_move_body(instance: Instance) -> str:
@@ -258,14 +308,42 @@ SCENARIOS: list[Scenario] = [
         serial=True,
         body_for=deal_move_body,
     ),
-    # Issue 9: the lead inbox, sorted by waiting time (the demo's leads). Converting a lead is not
-    # here: each lead converts once, and the harness repeats its requests for a duration.
+    # Issue 9: the lead inbox, sorted by waiting time (the demo's leads).
     Scenario("lead inbox, first page", "GET", "/leads/", session_headers, p95_target_ms=50),
     Scenario(
         "lead inbox, new from the web form",
         "GET",
         "/leads/?status=new&source=web_form",
         session_headers,
+        p95_target_ms=50,
+    ),
+    # The sales issue: converting a lead (each request another qualified lead, so seed enough with
+    # --leads), creating an order, a long customer's card and a month of one channel's orders.
+    Scenario(
+        "POST /api/v1/leads/{id}/convert",
+        "POST",
+        lead_conversions,
+        writer_headers,
+        p95_target_ms=50,
+        serial=True,
+        body="{}",
+        single_use=True,
+    ),
+    Scenario(
+        "POST /api/v1/orders, 5 lines",
+        "POST",
+        ORDER_LIST_PATH,
+        writer_headers,
+        p95_target_ms=30,
+        serial=True,
+        bodies_for=order_bodies,
+    ),
+    Scenario("contact card, ~1,000 orders", "GET", busiest_buyer_cards, session_headers, p95_target_ms=50),
+    Scenario(
+        "order list, a month of one channel (API)",
+        "GET",
+        order_list_of_a_month,
+        api_key_headers,
         p95_target_ms=50,
     ),
     # Issue 10: who is calling, and the first page of a long timeline (seed with --interactions).
@@ -354,12 +432,14 @@ WRK_SCRIPT = """
 local paths = {%(paths)s}
 local headers = {%(headers)s}
 local method = %(method)s
-local body = %(body)s
+local bodies = {%(bodies)s}
 local sent = 0
 request = function()
   sent = sent + 1
   local path = paths[(sent - 1) %% #paths + 1]
   local payload = nil
+  local body = nil
+  if #bodies > 0 then body = bodies[(sent - 1) %% #bodies + 1] end
   if body then
     payload = body:gsub("{n4}", string.format("%%04d", sent %% 10000)):gsub("{n}", tostring(sent))
   end
@@ -381,17 +461,23 @@ def lua_string(text: str) -> str:
     return json.dumps(text)
 
 
-def wrk_script(scenario: Scenario, instance: Instance, run_token: str) -> str:
+def wrk_script(scenario: Scenario, instance: Instance, run_token: str, *, warm_up: bool | None = None) -> str:
     headers = ", ".join(
         f"[{lua_string(name)}] = {lua_string(value)}" for name, value in scenario.headers(instance).items()
     )
-    template = scenario.body_for(instance) if scenario.body_for else scenario.body
-    body = template.replace("{run}", run_token) if template else None
+    if scenario.bodies_for:
+        templates = list(scenario.bodies_for(instance))
+        if not templates:
+            raise BenchError(f"{scenario.name}: the seeded data gave nothing to send")
+    else:
+        template = scenario.body_for(instance) if scenario.body_for else scenario.body
+        templates = [template] if template else []
+    bodies = [template.replace("{run}", run_token) for template in templates]
     return WRK_SCRIPT % {
-        "paths": ", ".join(lua_string(path) for path in scenario.paths(instance)),
+        "paths": ", ".join(lua_string(path) for path in scenario.paths(instance, warm_up=warm_up)),
         "headers": headers,
         "method": lua_string(scenario.method),
-        "body": lua_string(body) if body else "nil",
+        "bodies": ", ".join(lua_string(body) for body in bodies),
     }
 
 
@@ -429,9 +515,9 @@ def measure(instance: Instance, scenario: Scenario, *, duration: float, concurre
     with tempfile.TemporaryDirectory(prefix="kliento-bench-wrk-") as script_dir:
         # A fresh token per run, so that written records never repeat an earlier run's.
         script = Path(script_dir) / "scenario.lua"
-        script.write_text(wrk_script(scenario, instance, secrets.token_hex(4)))
+        script.write_text(wrk_script(scenario, instance, secrets.token_hex(4), warm_up=True))
         run_wrk(instance.base_url, script, duration=WARM_UP_SECONDS, concurrency=concurrency)
-        script.write_text(wrk_script(scenario, instance, secrets.token_hex(4)))
+        script.write_text(wrk_script(scenario, instance, secrets.token_hex(4), warm_up=False))
         figures, cpu_share = run_wrk(instance.base_url, script, duration=duration, concurrency=concurrency)
     requests, micros, connect, read, write, status, timeouts, p50, p95, p99 = figures
     errors: Counter[str] = Counter()
@@ -521,11 +607,13 @@ def prepare_instance(env: dict[str, str], args: argparse.Namespace) -> Prepared:
     user_args = ["createuser", "--email", BENCH_USER_EMAIL, "--password", password, "--org", ORG_SLUG]
     run_cli("createuser", [*user_args, "--role", "owner", "--name", "Bench User"], env)
     api_key = create_api_key(env, "viewer")
-    sizes = ["--contacts", str(args.contacts), "--companies", str(args.companies), "--deals", str(args.deals)]
+    sizes = demo_sizes(args)
     started = time.perf_counter()
-    run_cli("demo", ["demo", "--org", ORG_SLUG, *sizes], env, timeout=SEED_TIMEOUT_SECONDS)
+    output = run_cli("demo", ["demo", "--org", ORG_SLUG, *sizes], env, timeout=SEED_TIMEOUT_SECONDS)
     seconds = time.perf_counter() - started
     seeding = f"`kliento demo --org {ORG_SLUG} {' '.join(sizes)}` took {seconds:,.0f} s"
+    if orders := ORDERS_STEP_LINE.search(output):
+        seeding += f" (the orders step: {orders.group(1)})"
     return Prepared(api_key, password, seeding, create_api_key(env, "salesperson"))
 
 
@@ -541,6 +629,22 @@ def settle(database_url: str | None, var_dir: Path) -> None:
         with contextlib.closing(sqlite3.connect(var_dir / "kliento.sqlite3")) as connection:
             connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     progress(f"  settled the database in {time.perf_counter() - started:.1f} s")
+
+
+# What the orders' demo step prints of its own time, reported beside the seeding's.
+ORDERS_STEP_LINE = re.compile(r"orders step: (.+)")
+
+
+def demo_sizes(args: argparse.Namespace) -> list[str]:
+    return [
+        "--contacts", str(args.contacts), "--companies", str(args.companies), "--deals", str(args.deals),
+        "--leads", str(args.leads), "--order-lines", str(args.order_lines),
+    ]  # fmt: skip
+
+
+def seeded_sizes(args: argparse.Namespace) -> list[int]:
+    """What a kept instance must have been seeded with to be reused."""
+    return [args.contacts, args.companies, args.deals, args.leads, args.order_lines]
 
 
 def create_api_key(env: dict[str, str], role: str) -> str:
@@ -560,6 +664,11 @@ COUNTS = {
     "deals": "SELECT COUNT(*) FROM deals_deal WHERE organization_id = {org}",
     "open deals": "SELECT COUNT(*) FROM deals_deal WHERE organization_id = {org} AND status = 'open'",
     "leads": "SELECT COUNT(*) FROM leads_lead WHERE organization_id = {org}",
+    "qualified leads": (
+        "SELECT COUNT(*) FROM leads_lead WHERE organization_id = {org} AND status = 'qualified'"
+    ),
+    "orders": "SELECT COUNT(*) FROM orders_order WHERE organization_id = {org}",
+    "order lines": "SELECT COUNT(*) FROM orders_orderline WHERE organization_id = {org}",
     "timeline entries": "SELECT COUNT(*) FROM activities_activity WHERE organization_id = {org}",
 }
 
@@ -607,6 +716,7 @@ def sample_data(database_url: str | None, var_dir: Path) -> tuple[dict[str, int]
                 ).fetchone()
                 rows.append(row)
         deals = deal_samples(connection, mark, org)
+        sales = sales_samples(connection, mark, org)
     finally:
         connection.close()
     rows = list(dict.fromkeys(rows))
@@ -618,6 +728,7 @@ def sample_data(database_url: str | None, var_dir: Path) -> tuple[dict[str, int]
         phones=[row[4] for row in rows if row[4]],
         busiest_contact_id=low,
         **deals,
+        **sales,
     )
     return data, samples
 
@@ -642,6 +753,32 @@ def deal_samples(connection: Any, mark: str, org: int) -> dict[str, Any]:
         "pipeline_id": pipeline[0],
         "open_stage_ids": [row[0] for row in stages],
         "deal_ids": [row[0] for row in deals],
+    }
+
+
+def sales_samples(connection: Any, mark: str, org: int) -> dict[str, Any]:
+    """The contacts with the most orders, products priced in the base currency, and qualified
+    leads not converted yet (oldest first; a conversion takes each once)."""
+    buyers = connection.execute(
+        f"SELECT id FROM customers_contact WHERE organization_id = {mark} AND deleted_at IS NULL"
+        " ORDER BY purchase_count DESC, id LIMIT 3",
+        [org],
+    ).fetchall()
+    products = connection.execute(
+        "SELECT p.id FROM catalog_product AS p JOIN catalog_productprice AS price ON price.product_id = p.id"
+        " JOIN core_organization AS o ON o.id = p.organization_id AND price.currency = o.base_currency"
+        f" WHERE p.organization_id = {mark} AND p.deleted_at IS NULL ORDER BY p.id LIMIT 25",
+        [org],
+    ).fetchall()
+    leads = connection.execute(
+        f"SELECT id FROM leads_lead WHERE organization_id = {mark} AND status = 'qualified'"
+        " AND contact_id IS NULL AND converted_at IS NULL AND deleted_at IS NULL ORDER BY id LIMIT 20000",
+        [org],
+    ).fetchall()
+    return {
+        "busiest_buyer_ids": [row[0] for row in buyers],
+        "product_ids": [row[0] for row in products],
+        "convertible_lead_ids": [row[0] for row in leads],
     }
 
 
@@ -795,7 +932,7 @@ def kept_instance(var_dir: Path, database_url: str | None, args: argparse.Namesp
             psycopg.connect(database_url, connect_timeout=5).close()
         elif not (var_dir / "kliento.sqlite3").exists():
             return None
-        if state["sizes"] == [args.contacts, args.companies, args.deals]:
+        if state["sizes"] == seeded_sizes(args):
             return Prepared(
                 api_key=state["api_key"],
                 password=state["password"],
@@ -830,14 +967,14 @@ def benchmark_instance(label: str, database_url: str | None, args: argparse.Name
                 (var_dir / "kliento.sqlite3").unlink(missing_ok=True)
             prepared = prepare_instance(env, args)
             if args.keep:
-                state = {**prepared.__dict__, "sizes": [args.contacts, args.companies, args.deals]}
+                state = {**prepared.__dict__, "sizes": seeded_sizes(args)}
                 (var_dir / KEPT_STATE).write_text(json.dumps(state))
         else:
             progress(f"Reusing the instance kept in {var_dir}")
         if not prepared.writer_key:  # kept by an older harness
             prepared.writer_key = create_api_key(env, "salesperson")
             if args.keep:
-                state = {**prepared.__dict__, "sizes": [args.contacts, args.companies, args.deals]}
+                state = {**prepared.__dict__, "sizes": seeded_sizes(args)}
                 (var_dir / KEPT_STATE).write_text(json.dumps(state))
         settle(database_url, var_dir)
         data, samples = sample_data(database_url, var_dir)
@@ -1115,6 +1252,18 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="demo deals to seed (3,000; the full run uses 300,000)",
     )
     parser.add_argument(
+        "--leads",
+        type=bounded(int, 0, 10_000_000),
+        default=5_000,
+        help="demo leads to seed (5,000: a fifth are qualified, which lead conversion takes one by one)",
+    )
+    parser.add_argument(
+        "--order-lines",
+        type=bounded(int, 0, 100_000_000),
+        default=100_000,
+        help="demo order lines to seed, over three years (100,000; the full run uses 10,000,000)",
+    )
+    parser.add_argument(
         "--keep",
         type=Path,
         metavar="DIR",
@@ -1153,7 +1302,7 @@ def run_database(name: str, args: argparse.Namespace) -> DatabaseReport:
 def command_line(args: argparse.Namespace) -> str:
     """The run's settings as a command; --output is left out so no local path ends up in the file."""
     settings = f"--db {args.db} --duration {args.duration:g} --concurrency {args.concurrency}"
-    sizes = f"--contacts {args.contacts} --companies {args.companies}"
+    sizes = " ".join(demo_sizes(args))
     return f"python -m bench.run {settings} --workers {args.workers} {sizes}"
 
 

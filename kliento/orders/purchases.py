@@ -16,21 +16,35 @@ Lifecycle rules (each in the organization's sales settings, each move recorded w
   same way at once.
 Cancelling or refunding an order updates the summary but moves no one back: a stage someone may
 have changed by hand since is not undone by a rule.
+
+After a load written past the services (the demo, an import), `recompute_all_purchase_summaries`
+does the same for every customer of the organization at once: one set-based UPDATE per table for
+the summaries, then the same rules, applied in batches with their transitions and audit entries.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Max, Min, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kliento.core.models import User
-from kliento.customers.models import Company, Contact, LifecycleStage, register_lifecycle_rule
+from kliento.core.audit import record_changes_in_bulk
+from kliento.core.models import AuditEntry, User
+from kliento.core.tenancy import require_active_organization_id
+from kliento.customers.models import (
+    Company,
+    Contact,
+    LifecycleStage,
+    LifecycleTransition,
+    register_lifecycle_rule,
+)
 from kliento.customers.services import change_lifecycle_stage
 from kliento.orders.models import PURCHASE_STATUSES, Order, SalesSettings
 
@@ -64,34 +78,62 @@ def _move(customer: Customer, to_stage: str, rule: str, actor: User | None, reas
     change_lifecycle_stage(customer=customer, to_stage=to_stage, actor=actor, rule=rule, reason=reason)
 
 
-def _apply_rules(customer: Customer, rules: SalesSettings, actor: User | None, today: datetime.date) -> None:
-    last = customer.last_purchase_on
+@dataclass(frozen=True)
+class Move:
+    """One lifecycle move a rule makes."""
+
+    from_stage: str
+    to_stage: str
+    rule: str
+    reason: str = ""
+
+
+def rule_moves(
+    *,
+    stage: str,
+    last_purchase_on: datetime.date | None,
+    purchase_count: int,
+    purchases_since: Callable[[datetime.date], int],
+    rules: SalesSettings,
+    today: datetime.date,
+) -> list[Move]:
+    """The moves the lifecycle rules make for a customer with this summary, in order; one function
+    for the services' refresh and the bulk recompute, so both always judge alike."""
+    last = last_purchase_on
     if last is None:
-        return
-    lapsed = rules.lapse_days > 0 and last < today - datetime.timedelta(days=rules.lapse_days)
-    stage = customer.lifecycle_stage
-    if lapsed:
-        if stage != LifecycleStage.LOST:
-            reason = str(_("Last purchase on %(date)s.") % {"date": last.isoformat()})
-            _move(customer, LifecycleStage.LOST, LAPSE, actor, reason)
-        return
+        return []
+    if rules.lapse_days > 0 and last < today - datetime.timedelta(days=rules.lapse_days):
+        if stage == LifecycleStage.LOST:
+            return []
+        reason = str(_("Last purchase on %(date)s.") % {"date": last.isoformat()})
+        return [Move(stage, LifecycleStage.LOST, LAPSE, reason)]
+    moves = []
     if stage in (LifecycleStage.LEAD, LifecycleStage.LOST) and rules.activate_on_first_purchase:
         rule = FIRST_PURCHASE if stage == LifecycleStage.LEAD else PURCHASE_AFTER_LAPSE
-        _move(customer, LifecycleStage.ACTIVE, rule, actor, "")
+        moves.append(Move(stage, LifecycleStage.ACTIVE, rule))
         stage = LifecycleStage.ACTIVE
-    if (
-        stage == LifecycleStage.ACTIVE
-        and rules.loyal_purchases > 0
-        and customer.purchase_count >= rules.loyal_purchases
-    ):
-        since = last - datetime.timedelta(days=rules.loyal_window_days)
-        count = _purchases_within(customer, since)
+    if stage == LifecycleStage.ACTIVE and 0 < rules.loyal_purchases <= purchase_count:
+        count = purchases_since(last - datetime.timedelta(days=rules.loyal_window_days))
         if count >= rules.loyal_purchases:
             reason = str(
                 _("%(count)s purchases within %(days)s days.")
                 % {"count": count, "days": rules.loyal_window_days}
             )
-            _move(customer, LifecycleStage.LOYAL, REPEAT_PURCHASES, actor, reason)
+            moves.append(Move(LifecycleStage.ACTIVE, LifecycleStage.LOYAL, REPEAT_PURCHASES, reason))
+    return moves
+
+
+def _apply_rules(customer: Customer, rules: SalesSettings, actor: User | None, today: datetime.date) -> None:
+    moves = rule_moves(
+        stage=customer.lifecycle_stage,
+        last_purchase_on=customer.last_purchase_on,
+        purchase_count=customer.purchase_count,
+        purchases_since=lambda since: _purchases_within(customer, since),
+        rules=rules,
+        today=today,
+    )
+    for move in moves:
+        _move(customer, move.to_stage, move.rule, actor, move.reason)
 
 
 def _refresh(customer: Customer, rules: SalesSettings, actor: User | None, today: datetime.date) -> None:
@@ -159,3 +201,181 @@ def lapse_customers(*, today: datetime.date | None = None, batch: int = 500) -> 
                         moved += 1
             after = ids[-1]
     return moved
+
+
+# The whole organization at once --------------------------------------------------------------
+
+PURCHASE_VALUES = tuple(sorted(str(status) for status in PURCHASE_STATUSES))
+
+
+@dataclass
+class Recomputed:
+    """What `recompute_all_purchase_summaries` changed: summaries and lifecycle moves, by table."""
+
+    summaries: dict[str, int] = field(default_factory=dict)
+    moves: dict[str, int] = field(default_factory=dict)
+
+
+def _link(model: type[Customer]) -> str:
+    return "contact_id" if model is Contact else "company_id"
+
+
+def _summary_statement(model: type[Customer]) -> str:
+    """One UPDATE … FROM for every customer of the organization: the purchases grouped once (a
+    scan of the orders, not a look-up per customer), joined to all customers so those without a
+    purchase any more are reset too; rows whose summary is unchanged are not written."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    orders = connection.ops.quote_name(Order._meta.db_table)
+    link = _link(model)
+    differs = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
+    marks = ", ".join(["%s"] * len(PURCHASE_VALUES))
+    return f"""
+        UPDATE {table} SET first_purchase_on = summary.first_on, last_purchase_on = summary.last_on,
+            purchase_count = summary.purchases, revenue_base = summary.revenue
+        FROM (
+            SELECT customer.id AS customer_id, bought.first_on, bought.last_on,
+                COALESCE(bought.purchases, 0) AS purchases, COALESCE(bought.revenue, 0) AS revenue
+            FROM {table} AS customer LEFT JOIN (
+                SELECT {link} AS customer_id, MIN(ordered_on) AS first_on, MAX(ordered_on) AS last_on,
+                    COUNT(*) AS purchases, ROUND(SUM(total_base), 4) AS revenue
+                FROM {orders}
+                WHERE organization_id = %s AND status IN ({marks}) AND deleted_at IS NULL
+                    AND {link} IS NOT NULL
+                GROUP BY {link}
+            ) AS bought ON bought.customer_id = customer.id
+            WHERE customer.organization_id = %s
+        ) AS summary
+        WHERE {table}.id = summary.customer_id AND (
+            {table}.purchase_count <> summary.purchases OR {table}.revenue_base <> summary.revenue
+            OR {table}.first_purchase_on {differs} summary.first_on
+            OR {table}.last_purchase_on {differs} summary.last_on
+        )
+    """
+
+
+def _purchases_within_in_bulk(model: type[Customer], ids: Sequence[int], days: int) -> dict[int, int]:
+    """Each customer's purchases within `days` before (and on) its last purchase."""
+    if not ids:
+        return {}
+    table = connection.ops.quote_name(model._meta.db_table)
+    orders = connection.ops.quote_name(Order._meta.db_table)
+    link = _link(model)
+    window: int | str
+    if connection.vendor == "postgresql":
+        since, window = "customer.last_purchase_on - %s", days
+    else:
+        since, window = "date(customer.last_purchase_on, %s)", f"-{days} days"  # SQLite's date modifier
+    statuses = ", ".join(["%s"] * len(PURCHASE_VALUES))
+    customers = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT o.{link}, COUNT(*) FROM {orders} AS o JOIN {table} AS customer ON customer.id = o.{link}"
+            f" WHERE o.organization_id = %s AND o.{link} IN ({customers}) AND o.status IN ({statuses})"
+            f" AND o.deleted_at IS NULL AND o.ordered_on >= {since} GROUP BY o.{link}",
+            [require_active_organization_id(), *ids, *PURCHASE_VALUES, window],
+        )
+        return {customer_id: count for customer_id, count in cursor.fetchall()}
+
+
+def _write_moves(model: type[Customer], planned: Sequence[tuple[Customer, list[Move]]]) -> int:
+    """The customers' new stages, a transition per move and the audit entry the service writes
+    with it, in the order the moves happen (a customer's second move after its first)."""
+    now = timezone.now()
+    by_final_stage: dict[str, list[int]] = {}
+    for customer, moves in planned:
+        by_final_stage.setdefault(moves[-1].to_stage, []).append(customer.pk)
+    for stage, ids in by_final_stage.items():
+        model.with_trash.filter(pk__in=ids).update(lifecycle_stage=stage, updated_by=None, updated_at=now)
+    link = "contact" if model is Contact else "company"
+    transitions = []
+    written = 0
+    for round_ in range(max((len(moves) for _c, moves in planned), default=0)):
+        by_rule: dict[str, list[tuple[Customer, dict[str, list[str | None]]]]] = {}
+        for customer, moves in planned:
+            if round_ >= len(moves):
+                continue
+            move = moves[round_]
+            transitions.append(
+                LifecycleTransition(
+                    organization_id=customer.organization_id,
+                    from_stage=move.from_stage,
+                    to_stage=move.to_stage,
+                    rule=move.rule,
+                    reason=move.reason,
+                    **{link: customer},
+                )
+            )
+            changes: dict[str, list[str | None]] = {"lifecycle_stage": [move.from_stage, move.to_stage]}
+            if move.reason:
+                changes["reason"] = [None, move.reason]
+            by_rule.setdefault(move.rule, []).append((customer, changes))
+        for rule, changed in by_rule.items():
+            written += record_changes_in_bulk(
+                changed, action=AuditEntry.Action.UPDATE, actor=None, actor_label=rule
+            )
+    LifecycleTransition.objects.bulk_create(transitions, batch_size=1000)
+    return written
+
+
+def _counted(counts: Mapping[int, int], customer_id: int, _since: datetime.date) -> int:
+    return counts.get(customer_id, 0)
+
+
+def _apply_rules_in_bulk(
+    model: type[Customer], rules: SalesSettings, today: datetime.date, batch: int
+) -> int:
+    names = ("first_name", "last_name") if model is Contact else ("name",)
+    fields = ("id", "organization_id", "lifecycle_stage", "last_purchase_on", "purchase_count", *names)
+    cutoff = today - datetime.timedelta(days=rules.lapse_days) if rules.lapse_days else None
+    moved, after = 0, 0
+    while True:
+        with transaction.atomic():
+            customers: list[Customer] = list(
+                model.with_trash.select_for_update()
+                .filter(pk__gt=after, deleted_at__isnull=True, last_purchase_on__isnull=False)
+                .order_by("pk")
+                .only(*fields)[:batch]
+            )
+            if not customers:
+                return moved
+            after = customers[-1].pk
+            may_be_loyal = [
+                customer.pk
+                for customer in customers
+                if customer.lifecycle_stage != LifecycleStage.LOYAL
+                and 0 < rules.loyal_purchases <= customer.purchase_count
+                and (cutoff is None or (customer.last_purchase_on or today) >= cutoff)
+            ]
+            counts = _purchases_within_in_bulk(model, may_be_loyal, rules.loyal_window_days)
+            planned: list[tuple[Customer, list[Move]]] = []
+            for customer in customers:
+                # Only the window of the customer's own last purchase is ever asked for.
+                in_window = functools.partial(_counted, counts, customer.pk)
+                moves = rule_moves(
+                    stage=customer.lifecycle_stage,
+                    last_purchase_on=customer.last_purchase_on,
+                    purchase_count=customer.purchase_count,
+                    purchases_since=in_window,
+                    rules=rules,
+                    today=today,
+                )
+                if moves:
+                    planned.append((customer, moves))
+            moved += _write_moves(model, planned)
+
+
+def recompute_all_purchase_summaries(*, today: datetime.date | None = None, batch: int = 2000) -> Recomputed:
+    """Every contact's and company's purchase summary from the orders, in one statement per table,
+    then the lifecycle rules for each customer with purchases (in batches of their own
+    transactions, rows locked); what refresh_customers would make of each, for a whole
+    organization at once. Customers without purchases keep their stage, as with refresh_customers."""
+    organization_id = require_active_organization_id()
+    rules, today = settings_of_organization(), today or timezone.localdate()
+    outcome = Recomputed()
+    for model in (Company, Contact):
+        with connection.cursor() as cursor:
+            cursor.execute(_summary_statement(model), [organization_id, *PURCHASE_VALUES, organization_id])
+            outcome.summaries[model._meta.model_name or ""] = cursor.rowcount
+    for model in (Company, Contact):
+        outcome.moves[model._meta.model_name or ""] = _apply_rules_in_bulk(model, rules, today, batch)
+    return outcome

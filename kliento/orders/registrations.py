@@ -8,8 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 def register() -> None:
     from kliento.core.permissions import Permission
+    from kliento.core.records.demo import register_demo_step
     from kliento.core.records.kinds import RecordKind, register_kind
     from kliento.core.trash import register_trashable
+    from kliento.orders import recompute  # noqa: F401  # the worker finds jobs of modules imported at start
+    from kliento.orders.demo import ORDERS_STEP
     from kliento.orders.models import Order, OrderTag, Quote, QuoteTag
     from kliento.orders.services import restore_order, restore_quote
 
@@ -54,6 +57,7 @@ def register() -> None:
         restore_permission=Permission.EDIT_SALES,
         restore=lambda record, member: restore_quote(quote=record, member=member),
     )
+    register_demo_step(ORDERS_STEP)
 
     from kliento.orders.quote_registrations import register_quotes
 
