@@ -217,7 +217,7 @@ class LineRows:
         ]
         return cls(entries=entries or [LineEntry()])
 
-    def add_row(self, tax_rate: Decimal | None = None) -> None:
+    def add_row(self, tax_rate: Decimal | int | None = None) -> None:
         if self.can_add:
             self.entries.append(LineEntry(values={"tax_rate": _plain(tax_rate)} if tax_rate else {}))
 
@@ -284,11 +284,11 @@ class LineRows:
         return links
 
 
-def _plain(value: Decimal | None) -> str:
+def _plain(value: Decimal | int | None) -> str:
     """A stored decimal as one types it: 2.000 -> "2", 80.5000 -> "80.5"."""
     if value is None:
         return ""
-    return f"{value.normalize():f}"
+    return f"{Decimal(value).normalize():f}"
 
 
 def apply_service_error(form: forms.Form, error: ValidationError | DomainError, rows: LineRows) -> None:

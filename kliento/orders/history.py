@@ -57,15 +57,15 @@ def custom_fields_of(entity: str) -> Any:
 
 
 def document_lines(value: Any, context: HistoryContext) -> str:
-    """A document's lines as the history keeps them, products by name (one query per entry shown)."""
-    if not isinstance(value, list) or not value:
-        return "—"
-    ids = {line.get("product_id") for line in value if isinstance(line, dict)}
+    """One line of a document as the history keeps it (the reader formats a list item by item),
+    its product by name."""
+    lines = value if isinstance(value, list) else [value]
+    ids = [line.get("product_id") for line in lines if isinstance(line, dict)]
     names = dict(
         Product.with_trash.filter(pk__in=[pk for pk in ids if isinstance(pk, int)]).values_list("pk", "name")
     )
     parts = []
-    for line in value:
+    for line in lines:
         if not isinstance(line, dict):
             continue
         text = _("%(quantity)s x %(product)s at %(price)s") % {
@@ -83,7 +83,7 @@ def document_lines(value: Any, context: HistoryContext) -> str:
         if line.get("description"):
             text += " — " + str(line["description"])
         parts.append(text)
-    return "; ".join(parts)
+    return "; ".join(parts) or "—"
 
 
 def register() -> None:

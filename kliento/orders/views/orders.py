@@ -169,7 +169,7 @@ def _save(request: OrgRequest, order: Order | None) -> HttpResponse:
                 **{key: value for key, value in prefill.items() if value},
             }
             rows = LineRows.empty()
-            rows.entries[0].values["tax_rate"] = f"{rules.default_tax_rate.normalize():f}"
+            rows.entries[0].values["tax_rate"] = f"{Decimal(rules.default_tax_rate).normalize():f}"
         else:
             rows = LineRows.from_lines(selectors.lines_of(order))
         return _render(request, OrderForm(**kwargs), rows, order)
