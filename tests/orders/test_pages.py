@@ -136,6 +136,18 @@ def test_the_new_order_form_is_prefilled_with_the_customer(alice_client, dana):
     assert f'<option value="{dana.pk}" selected>' in response.content.decode()
 
 
+def test_the_new_order_form_never_offers_another_organizations_customer(alice_client, olga):
+    from kliento.core.tenancy import active_organization
+    from tests.customers.factories import ContactFactory
+
+    with active_organization(olga.organization_id):
+        theirs = ContactFactory(organization=olga.organization, last_name="Globexian")
+
+    page = alice_client.get(reverse("orders:order-create") + f"?contact={theirs.pk}").content.decode()
+
+    assert "Globexian" not in page
+
+
 def test_an_edit_changes_the_lines_and_the_stored_totals(alice_client, alice, dana, chair):
     order = _order(alice, dana, chair)
     page = alice_client.get(reverse("orders:order-edit", args=[order.pk])).content.decode()
