@@ -117,7 +117,7 @@ def _register_orders() -> None:
             title=_("Orders"),
             template="orders/_panel_record_orders.html",
             context=orders.customer_orders_panel(kind),
-            order=45,
+            order=39,
         )
     register_card_panel(
         "deal",

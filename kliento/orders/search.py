@@ -13,7 +13,7 @@ from kliento.orders.models import Order, OrderStatus
 
 
 def search_orders(member: Membership, query: str, limit: int) -> list[SearchResult]:
-    prefix = selectors.order_prefix()
+    prefix = selectors.order_prefix(member)
     parsed = selectors.parse_number_query(query, prefix)
     if parsed is None:
         return []

@@ -47,8 +47,18 @@ def order_title(number: int, prefix: str) -> str:
     return _("Order %(number)s") % {"number": number_label(number, prefix)}
 
 
-def order_prefix() -> str:
-    return settings_of_organization().order_prefix
+PREFIX_ATTRIBUTE = "_orders_number_prefix"
+
+
+def order_prefix(member: Membership | None = None) -> str:
+    """The organization's order number prefix; read once per request when given the request's
+    member (a card's panels and timeline sources all name orders)."""
+    prefix: str | None = getattr(member, PREFIX_ATTRIBUTE, None)
+    if prefix is None:
+        prefix = settings_of_organization().order_prefix
+        if member is not None:
+            setattr(member, PREFIX_ATTRIBUTE, prefix)
+    return prefix
 
 
 @dataclass(frozen=True)

@@ -54,10 +54,13 @@ def _entries(kind: str, at: str) -> Callable[[TimelineQuery], list[TimelineEntry
         if at == "paid_on":
             orders = orders.filter(paid_on__isnull=False)
         orders = orders.select_related("owner").only(*FIELDS)
-        prefix = selectors.order_prefix()
+        page = _page(orders, query, at)
+        if not page:
+            return []
+        prefix = selectors.order_prefix(query.member)
         statuses, channels = dict(OrderStatus.choices), dict(SalesChannel.choices)
         found = []
-        for order in _page(orders, query, at):
+        for order in page:
             title = selectors.order_title(order.number, prefix)
             amount = money(order.total, order.currency)
             parts = [title, amount] + ([str(channels.get(order.channel, ""))] if kind == PLACED else [])

@@ -132,7 +132,7 @@ def _render(
     status: int = 200,
 ) -> HttpResponse:
     cancel = reverse("orders:order-detail", args=[order.pk]) if order else reverse("orders:order-list")
-    prefix = selectors.order_prefix()
+    prefix = selectors.order_prefix(request.member)
     context = {
         "form": form,
         "rows": rows,
@@ -198,7 +198,7 @@ def _save(request: OrgRequest, order: Order | None) -> HttpResponse:
         except (ValidationError, DomainError) as error:
             apply_service_error(form, error, rows)
         else:
-            title = selectors.order_title(order.number, selectors.order_prefix())
+            title = selectors.order_title(order.number, selectors.order_prefix(request.member))
             messages.success(request, _("%(name)s was saved.") % {"name": title})
             return redirect("orders:order-detail", order.pk)
     return _render(request, form, rows, order, status=400)
@@ -220,7 +220,7 @@ def order_edit(request: OrgRequest, record_id: int) -> HttpResponse:
 def order_delete(request: OrgRequest, record_id: int) -> HttpResponse:
     order = selectors.access_order(member=request.member, record_id=record_id, write=True)
     services.trash_order(order=order, member=request.member)
-    title = selectors.order_title(order.number, selectors.order_prefix())
+    title = selectors.order_title(order.number, selectors.order_prefix(request.member))
     messages.success(
         request, _("%(name)s was moved to the trash, where it can be restored.") % {"name": title}
     )
@@ -260,7 +260,7 @@ def card_header(request: OrgRequest, order: Order) -> dict[str, Any]:
     can_edit = request.member.can(Permission.EDIT_SALES)
     moves = services.ORDER_MOVES[order.status] if can_edit else frozenset()
     return {
-        "title": selectors.order_title(order.number, selectors.order_prefix()),
+        "title": selectors.order_title(order.number, selectors.order_prefix(request.member)),
         "status_css": status_css(order.status),
         "base_currency": request.organization.base_currency,
         "tags": record_tags.tag_names(order),
@@ -322,12 +322,12 @@ def deal_orders_panel(request: OrgRequest, deal: Deal) -> dict[str, Any]:
 
 def _orders_context(request: OrgRequest, link: str, record: Any, *, new_query: str) -> dict[str, Any]:
     rows = selectors.latest_orders(request.member, **{link: record})
-    prefix = selectors.order_prefix()
+    prefix = selectors.order_prefix(request.member) if rows else ""
     statuses = dict(OrderStatus.choices)
     orders = [
         {
             **row,
-            "title": selectors.number_label(row["number"], prefix),
+            "title": selectors.order_title(row["number"], prefix),
             "status_label": statuses.get(row["status"], row["status"]),
             "status_css": status_css(row["status"]),
         }
