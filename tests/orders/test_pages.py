@@ -8,7 +8,7 @@ from django.urls import reverse
 from kliento.customers.models import Contact
 from kliento.orders import services
 from kliento.orders.models import Order, OrderLine, OrderStatus, SalesSettings
-from tests.catalog.factories import ProductPriceFactory
+from tests.catalog.factories import ProductFactory, ProductPriceFactory
 from tests.customers.factories import CompanyFactory
 from tests.deals.factories import DealFactory
 from tests.orders.factories import OrderFactory
@@ -514,3 +514,41 @@ def test_the_sales_area_links_to_the_order_list(alice_client):
     page = alice_client.get(reverse("orders:order-list")).content.decode()
 
     assert f'href="{reverse("orders:order-list")}"' in page
+
+
+def test_a_saved_view_of_orders_keeps_its_filters(alice_client, alice, dana):
+    OrderFactory(organization=alice.organization, contact=dana, number=31, channel="online")
+    OrderFactory(organization=alice.organization, contact=dana, number=32, channel="store")
+
+    saved = alice_client.post(
+        reverse("core:saved-view-save", args=["order"]),
+        {"name": "Online", "query": "channel=online", "columns": "number,total"},
+    )
+    page = alice_client.get(saved["Location"])
+
+    assert page.context["active_view"].name == "Online"
+    assert ">31</a>" in page.content.decode() and ">32</a>" not in page.content.decode()
+
+
+def test_the_list_filters_by_a_custom_field(alice_client, alice, dana, django_capture_on_commit_callbacks):
+    from kliento.core.records.fields import services as field_services
+
+    with django_capture_on_commit_callbacks(execute=True):  # the field's index job
+        field_services.save_custom_field(
+            member=alice, data={"entity": "order", "key": "region", "field_type": "text", "label": "Region"}
+        )
+    chair = ProductFactory(organization=alice.organization)
+    for region, number in (("North", 41), ("South", 42)):
+        order = services.create_order(
+            member=alice,
+            data={
+                "contact_id": dana.pk,
+                "custom_fields": {"region": region},
+                "lines": [{"product_id": chair.pk, "quantity": 1, "unit_price": 1}],
+            },
+        )
+        Order.objects.filter(pk=order.pk).update(number=number)
+
+    page = alice_client.get(reverse("orders:order-list") + "?cf.region=North").content.decode()
+
+    assert ">41</a>" in page and ">42</a>" not in page
