@@ -84,6 +84,19 @@ def test_reading_an_order_answers_its_lines(api, alice, dana, chair):
     ]
 
 
+def test_reading_an_order_runs_a_fixed_number_of_queries(
+    api, alice, dana, chair, django_assert_max_num_queries
+):
+    order = services.create_order(
+        member=alice, data=_body(dana, *[{"product_id": chair.pk, "quantity": n + 1} for n in range(30)])
+    )
+
+    with django_assert_max_num_queries(5):  # the key, the order, its lines, its tags
+        response = api.get(f"/api/v1/orders/{order.pk}")
+
+    assert len(response.json()["lines"]) == 30
+
+
 def test_a_negative_quantity_is_a_422_naming_the_line_and_writes_nothing(api, dana, chair):
     response = post(api, "/api/v1/orders", _body(dana, {"product_id": chair.pk, "quantity": "-2"}))
 
