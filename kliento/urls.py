@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("kliento.activities.urls")),
     path("", include("kliento.catalog.urls")),
     path("", include("kliento.deals.urls")),
+    path("", include("kliento.orders.urls")),
     path("", include("kliento.leads.urls")),
     path("", include("kliento.orders.urls")),
     path("", include("kliento.notifications.urls")),

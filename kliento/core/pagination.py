@@ -12,6 +12,7 @@ import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from functools import reduce
 from operator import or_
 from typing import Any, Generic, TypeVar
@@ -71,6 +72,8 @@ def _checked(value: Any, field: Field[Any, Any]) -> Any:
     elif kind in ("FloatField", "DecimalField"):
         if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
             return value
+        if kind == "DecimalField" and isinstance(value, str):  # `_encode` writes a Decimal as text
+            return _checked_decimal(value, field)
     elif isinstance(value, str) and text_problem(value) is None:  # dates, moments and text
         try:
             parsed = field.to_python(value)
@@ -79,6 +82,19 @@ def _checked(value: Any, field: Field[Any, Any]) -> Any:
         if not isinstance(parsed, datetime.datetime) or timezone.is_aware(parsed):
             return parsed
     raise _invalid_cursor()
+
+
+def _checked_decimal(value: str, field: Field[Any, Any]) -> Decimal:
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        raise _invalid_cursor() from None
+    digits, places = getattr(field, "max_digits", None), getattr(field, "decimal_places", None)
+    if not number.is_finite() or (
+        digits is not None and places is not None and abs(number) >= Decimal(10) ** (digits - places)
+    ):
+        raise _invalid_cursor()
+    return number
 
 
 def _sort_fields(queryset: QuerySet[Any], names: list[str]) -> list[Field[Any, Any]]:

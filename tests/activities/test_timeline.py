@@ -121,7 +121,17 @@ def test_a_filter_keeps_only_the_chosen_entry_kinds(alice):
 def test_the_filter_offers_the_entry_kinds_of_every_source():
     keys = [item.key for item in entry_kinds_of("contact")]
 
-    assert {"note", "call", "email", "sms", "chat", "meeting", "lifecycle"} == set(keys)
+    assert {
+        "note",
+        "call",
+        "email",
+        "sms",
+        "chat",
+        "meeting",
+        "lifecycle",
+        "order_placed",
+        "order_paid",
+    } == set(keys)
 
 
 def test_each_source_is_asked_for_one_page_at_most(alice):
@@ -175,8 +185,9 @@ def test_the_first_page_of_a_long_timeline_runs_a_fixed_number_of_queries(alice,
         ]
     )
 
-    # entries, their files, lifecycle changes, the contact's meeting invitations and the meetings
-    with django_assert_num_queries(5):
+    # Entries, their files, lifecycle changes, the contact's meeting invitations and the meetings,
+    # placed and paid orders.
+    with django_assert_num_queries(7):
         page = timeline_page(member=alice, kind="contact", record=contact)
 
     assert len(page.entries) == 20

@@ -28,12 +28,14 @@ from tests.customers.factories import CompanyFactory, ContactFactory, CustomFiel
 from tests.deals.factories import DealFactory
 from tests.factories import MembershipFactory
 from tests.leads.factories import LeadFactory
-from tests.orders.factories import QuoteFactory
+from tests.orders.factories import OrderFactory, QuoteFactory
 from tests.tasks.factories import MeetingFactory, NotificationFactory, TaskFactory
 
 PROBLEM = "application/problem+json"
 TOO_LARGE = 2**63
-LIST_KINDS = (*CustomerEntity.values, "lead")  # the kinds whose API lists take custom-field sorts
+LIST_KINDS = (*CustomerEntity.values, "lead", "order")  # the kinds whose API lists take custom-field sorts
+# The list endpoints sorted as another kind's list page than the contacts'.
+SORTED_AS = {"/api/v1/orders": "order"}
 
 
 def _openapi() -> dict[str, Any]:
@@ -52,7 +54,7 @@ def _list_endpoints() -> list[tuple[str, str | None]]:
         ):
             continue
         sorts = (
-            [*get_list("contact").sorts, "cf.size", "-cf.size", "cf.plan", "-cf.plan"]
+            [*get_list(SORTED_AS.get(path, "contact")).sorts, "cf.size", "-cf.size", "cf.plan", "-cf.plan"]
             if "sort" in parameters
             else []
         )
@@ -108,6 +110,7 @@ def lists_with_rows(alice):
     ContactFactory(organization=alice.organization, custom_fields={"size": 1, "plan": "a"})
     CompanyFactory(organization=alice.organization, custom_fields={"size": 1, "plan": "a"})
     LeadFactory(organization=alice.organization, custom_fields={"size": 1, "plan": "a"})
+    OrderFactory(organization=alice.organization, custom_fields={"size": 1, "plan": "a"})
     TagFactory(organization=alice.organization)
 
 
@@ -170,6 +173,7 @@ def test_a_cursor_the_endpoint_gave_still_leads_to_the_next_page(admin_api, alic
         NotificationFactory(organization=alice.organization, recipient=alice.user)
         DealFactory(organization=alice.organization)
         QuoteFactory(organization=alice.organization, number=number + 1)
+        OrderFactory(organization=alice.organization, custom_fields={"size": number, "plan": f"p{number}"})
     for entity in LIST_KINDS:
         CustomFieldFactory(
             organization=alice.organization,

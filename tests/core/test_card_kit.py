@@ -114,6 +114,7 @@ def test_a_panel_joins_only_the_cards_of_its_kind(alice_client, alice):
     assert [panel.key for panel in company_card.context["panels"]["side"]] == [
         "test-orders",
         "profile",
+        "purchases",
         "tasks",
     ]
     assert 'data-testid="panel-test-orders"' in company_card.content.decode()
@@ -153,10 +154,12 @@ def test_a_kind_without_a_card_page_of_its_own_gets_cores_frame(alice_client, al
     page = response.content.decode()
     assert "Nordwind" in page
     assert reverse("core:record-history", args=["company", company.pk]) in page
-    # The deals panel is kliento/deals' registration, the timeline kliento/activities'.
+    # The orders panel is kliento/orders' registration, the deals panel kliento/deals', the
+    # timeline kliento/activities'.
     assert [panel.key for panel in response.context["panels"]["main"]] == [
         "contacts",
         "lifecycle",
+        "orders",
         "deals",
         "timeline",
     ]

@@ -968,9 +968,10 @@ def test_panels_registered_by_other_apps_appear_in_order_and_only_with_their_per
         unregister_card_panel("contact", "test-deals")
         unregister_card_panel("contact", "test-secret")
 
-    # "deals" is kliento/deals' own panel, "timeline" kliento/activities' (both order 40).
-    assert alice_keys == ["test-deals", "lifecycle", "consent", "deals", "timeline", "test-secret"]
-    assert viewer_keys == ["test-deals", "lifecycle", "consent", "deals", "timeline"]
+    # "orders" is kliento/orders' own panel (order 39), "deals" kliento/deals' and "timeline"
+    # kliento/activities' (both order 40).
+    assert alice_keys == ["test-deals", "lifecycle", "consent", "orders", "deals", "timeline", "test-secret"]
+    assert viewer_keys == ["test-deals", "lifecycle", "consent", "orders", "deals", "timeline"]
     assert "test-deals" not in [panel.key for panel in card_panels("contact")]
 
 
@@ -1098,8 +1099,10 @@ def test_the_contact_card_issues_a_fixed_number_of_queries(
 
     # The card's own ten; one for each panel other apps add (leads: "Came from lead"; tasks: the open
     # tasks); two for the deals panel (its totals and latest deals); five for the timeline's
-    # (tests/activities pin its own).
-    with django_assert_max_num_queries(19):
+    # (tests/activities pin its own: two of them the meetings); three for orders (the latest orders,
+    # the timeline's placed and paid orders; the number prefix is read only when there are orders,
+    # the purchase summary is read from the contact itself).
+    with django_assert_max_num_queries(22):
         alice_client.get(url)
     assert queries_for(alice_client, url) == queries_for(
         alice_client, reverse("customers:contact-detail", args=[small.pk])
@@ -1120,8 +1123,9 @@ def test_the_company_card_issues_a_fixed_number_of_queries(
     url = reverse("customers:company-detail", args=[big.pk])
     alice_client.get(reverse("web:home"))  # the first page of a session also saves the session
 
-    # Nine; the Tasks panel's open tasks; two for the deals panel; three for the timeline's.
-    with django_assert_max_num_queries(15):
+    # Nine; the Tasks panel's open tasks; two for the deals panel; three for the timeline's; three
+    # for orders (the latest orders, the timeline's placed and paid orders).
+    with django_assert_max_num_queries(18):
         alice_client.get(url)
     assert queries_for(alice_client, url) == queries_for(
         alice_client, reverse("customers:company-detail", args=[small.pk])

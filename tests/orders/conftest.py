@@ -1,7 +1,10 @@
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 
+from kliento.core.permissions import Role
+from kliento.core.services import create_api_key
 from tests.catalog.factories import ProductFactory, ProductPriceFactory
 from tests.customers.factories import ContactFactory
 
@@ -21,3 +24,10 @@ def desk(acme):
 @pytest.fixture
 def dana(acme, alice):
     return ContactFactory(organization=acme, first_name="Dana", last_name="Ng", owner=alice.user)
+
+
+@pytest.fixture
+def api(alice) -> Client:
+    """Acme's API as its owner's key."""
+    raw = create_api_key(name="Owner key", role=Role.OWNER, member=alice)[1]
+    return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
