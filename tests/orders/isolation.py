@@ -1,7 +1,7 @@
 """Isolation cases of orders, their lines and tags and the sales settings (see tests/isolation.py);
 the quotes' are in quote_isolation, loaded from here. The order endpoints that take a JSON body by
-POST (status) are proven in tests/orders/test_api.py; the sales settings have no id to ask for: test_api proves that another
-organization's are neither read nor changed."""
+POST (status) are proven in tests/orders/test_api.py; the sales settings have no id to ask for:
+test_api proves that another organization's are neither read nor changed."""
 
 from django.urls import reverse
 
