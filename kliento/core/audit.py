@@ -310,12 +310,16 @@ def record_changes_in_bulk(
     action: str,
     actor: User | None,
     actor_label: str = "",
+    at: datetime.datetime | None = None,
 ) -> int:
-    """One audit entry per (record, changes) pair in one insert, in the current batch."""
+    """One audit entry per (record, changes) pair in one insert, in the current batch; `at` dates
+    them like the rows written beside them (a bulk write's transitions), instead of now."""
     batch_id, label = _batch.get(), actor_label or (str(actor) if actor else "")
     api_key_id = active_api_key_id()
+    moment = {"created_at": at} if at is not None else {}
     entries = [
         AuditEntry(
+            **moment,
             organization_id=record.organization_id,
             batch_id=batch_id,
             action=action,

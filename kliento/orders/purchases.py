@@ -302,6 +302,7 @@ def _write_moves(model: type[Customer], planned: Sequence[tuple[Customer, list[M
                     to_stage=move.to_stage,
                     rule=move.rule,
                     reason=move.reason,
+                    created_at=now,
                     **{link: customer},
                 )
             )
@@ -311,7 +312,7 @@ def _write_moves(model: type[Customer], planned: Sequence[tuple[Customer, list[M
             by_rule.setdefault(move.rule, []).append((customer, changes))
         for rule, changed in by_rule.items():
             written += record_changes_in_bulk(
-                changed, action=AuditEntry.Action.UPDATE, actor=None, actor_label=rule
+                changed, action=AuditEntry.Action.UPDATE, actor=None, actor_label=rule, at=now
             )
     LifecycleTransition.objects.bulk_create(transitions, batch_size=1000)
     return written
