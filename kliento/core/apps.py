@@ -8,6 +8,11 @@ class CoreConfig(AppConfig):
     verbose_name = _("Organizations and users")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from kliento.core.statistics import analyze_new_indexes
+
+        post_migrate.connect(analyze_new_indexes, sender=self, dispatch_uid="kliento.analyze_new_indexes")
         from kliento.core import views
         from kliento.core.commands import Command, register_command
         from kliento.core.history import HistoryField, register_history
