@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -82,11 +82,16 @@ def parse_number_query(text: str, prefix: str) -> NumberQuery | None:
 
 
 def matching(queryset: QuerySet[Order], query: NumberQuery) -> QuerySet[Order]:
-    """Orders with this number or external ID: two unique indexes, so at most two rows."""
-    condition = Q(external_id=query.text)
+    """Orders with this number or external ID, at most two: each looked up alone by its unique
+    index, then given to the caller's filters and order as ids. As one OR under the list's order,
+    both databases walked three million orders by date to find them."""
+    unordered = queryset.order_by()
+    ids = list(
+        unordered.filter(external_id=query.text).exclude(external_id="").values_list("pk", flat=True)[:1]
+    )
     if query.number is not None:
-        condition |= Q(number=query.number)
-    return queryset.filter(condition)
+        ids += unordered.filter(number=query.number).values_list("pk", flat=True)[:1]
+    return queryset.filter(pk__in=ids)
 
 
 def latest_orders(member: Membership, *, limit: int = LATEST_ORDERS, **link: Any) -> list[dict[str, Any]]:
