@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from kliento.core.models import Membership
 from kliento.core.records.search import SearchResult
-from kliento.core.records.text_index import contains
+from kliento.core.records.text_index import MIN_FRAGMENT, contains
 from kliento.deals.lists import STATUS_CSS
 from kliento.deals.models import Deal, StageKind
 
@@ -18,7 +18,7 @@ def search_deals(member: Membership, query: str, limit: int) -> list[SearchResul
     up to CANDIDATES matches without an order, so the planner cannot swap the index for a walk
     through the title order, then the first by title."""
     text = query.strip()
-    if len(text) < 2:
+    if len(text) < MIN_FRAGMENT:
         return []
     candidates = list(
         Deal.objects.visible_to(member)

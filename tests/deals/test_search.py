@@ -15,10 +15,11 @@ def test_a_deal_is_found_by_a_fragment_of_its_title_in_any_case(alice, stages):
     assert _titles(alice, "FIT-OUT") == ["Lovelace fit-out"]
 
 
-def test_two_characters_are_enough(alice, stages):
+def test_a_title_is_found_by_three_characters_not_two(alice, stages):
     DealFactory(organization=alice.organization, stage=stages["New"], title="Ox cart")
 
-    assert _titles(alice, "ox") == ["Ox cart"]
+    assert _titles(alice, "ox") == []
+    assert _titles(alice, "ox c") == ["Ox cart"]
 
 
 def test_another_organizations_deals_are_not_found(alice, olga, stages):
