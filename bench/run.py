@@ -620,7 +620,8 @@ def prepare_instance(env: dict[str, str], args: argparse.Namespace) -> Prepared:
 def settle(database_url: str | None, var_dir: Path) -> None:
     """Finish the database's own after-work of a bulk load before measuring, so it does not run
     during the scenarios: PostgreSQL's vacuum of the new rows (autovacuum would start it minutes
-    into the run) and the checkpoint writing what it changed, and SQLite's checkpoint of a write-ahead log of several gigabytes."""
+    into the run) and the checkpoint writing what it changed, and SQLite's checkpoint of a
+    write-ahead log of several gigabytes."""
     started = time.perf_counter()
     if database_url:
         with psycopg.connect(database_url, autocommit=True, connect_timeout=5) as connection:
