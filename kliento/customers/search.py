@@ -36,6 +36,7 @@ from django.urls import reverse
 
 from kliento.core.models import Membership
 from kliento.core.records.search import SearchResult
+from kliento.core.records.text_index import fts_phrase, organization_key
 from kliento.customers.models import (
     Company,
     Contact,
@@ -341,7 +342,7 @@ def fragment_condition(
         table = f"{model._meta.db_table}_search"
         match = " AND ".join(
             [f'organization_key : "{organization_key(organization_id)}"']
-            + [f"search_text : {_fts_phrase(term)}" for term in terms]
+            + [f"search_text : {fts_phrase(term)}" for term in terms]
         )
         limit = f" ORDER BY rowid DESC LIMIT {int(cap)}" if cap else ""
         return Q(pk__in=RawSQL(f"SELECT rowid FROM {table} WHERE {table} MATCH %s{limit}", (match,)))
@@ -380,7 +381,7 @@ def gram_condition(
         index = f"{table}_grams"
         match = " AND ".join(
             [f'organization_key : "{organization_key(organization_id)}"']
-            + [f"search_grams : {_fts_phrase(term)}" for term in terms]
+            + [f"search_grams : {fts_phrase(term)}" for term in terms]
         )
         limit = f" ORDER BY rowid DESC LIMIT {int(cap)}" if cap else ""
         return Q(pk__in=RawSQL(f"SELECT rowid FROM {index} WHERE {index} MATCH %s{limit}", (match,)))
@@ -392,16 +393,6 @@ def gram_condition(
             output_field=BooleanField(),
         )
     )
-
-
-def organization_key(organization_id: int) -> str:
-    """The organization id as three private-use characters: one trigram (see migration 0002)."""
-    return "".join(chr(0xE000 + (organization_id >> shift) % 4096) for shift in (24, 12, 0))
-
-
-def _fts_phrase(term: str) -> str:
-    """A literal FTS5 string: operators, stars, colons and quotes inside it mean nothing."""
-    return '"' + term.replace('"', '""') + '"'
 
 
 def _digits_prefix_end(digits: str) -> str | None:

@@ -36,6 +36,7 @@ MIN_FRAGMENT = 3
 
 
 def organization_key(organization_id: int) -> str:
+    """The organization id as three private-use characters: one trigram, in every FTS5 index."""
     return "".join(chr(0xE000 + (organization_id >> shift) % 4096) for shift in (24, 12, 0))
 
 
@@ -110,7 +111,7 @@ def text_index_operation(table: str, column: str) -> migrations.RunPython:
     return migrations.RunPython(run(True), run(False))
 
 
-def _fts_phrase(term: str) -> str:
+def fts_phrase(term: str) -> str:
     """A literal FTS5 string: operators, stars, colons and quotes inside it mean nothing."""
     return '"' + term.replace('"', '""') + '"'
 
@@ -122,6 +123,6 @@ def contains(model: type[Any], column: str, text: str, organization_id: int) -> 
         return Q(pk__in=[])
     if connection.vendor == "sqlite":
         index, _trgm = _names(model._meta.db_table, column)
-        match = f'organization_key : "{organization_key(organization_id)}" AND value : {_fts_phrase(text)}'
+        match = f'organization_key : "{organization_key(organization_id)}" AND value : {fts_phrase(text)}'
         return Q(pk__in=RawSQL(f"SELECT rowid FROM {index} WHERE {index} MATCH %s", (match,)))
     return Q(**{f"{column}__icontains": text})

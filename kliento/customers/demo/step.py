@@ -34,6 +34,7 @@ from kliento.core.records.bulk import BulkWriter
 from kliento.core.records.demo import DemoOutcome, DemoSize, DemoStep
 from kliento.core.records.fields.models import CustomField
 from kliento.core.records.fields.values import rebuild_custom_values, rebuild_unique_values
+from kliento.core.records.text_index import organization_key
 from kliento.customers.demo.mix import (
     BANDS,
     BRANCHES,
@@ -73,7 +74,7 @@ from kliento.customers.models import (
     display_name,
 )
 from kliento.customers.normalize import reversed_digits
-from kliento.customers.search import cjk_grams, organization_key
+from kliento.customers.search import cjk_grams
 from kliento.customers.services import company_search_text, contact_search_text, sort_key
 from kliento.demo import locales
 
